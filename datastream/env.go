@@ -1,0 +1,261 @@
+package datastream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/eddy-streams/eddy/internal/cluster"
+	"github.com/eddy-streams/eddy/internal/graph"
+	"github.com/eddy-streams/eddy/internal/keygroup"
+	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/internal/statebackend"
+	"github.com/eddy-streams/eddy/internal/statebackend/heap"
+)
+
+// Config holds the job options, named after Flink's configuration keys.
+type Config struct {
+	// Parallelism is parallelism.default.
+	Parallelism int
+	// MaxParallelism is pipeline.max-parallelism (0: derived per operator).
+	MaxParallelism int
+	// AutoWatermarkInterval is pipeline.auto-watermark-interval.
+	AutoWatermarkInterval time.Duration
+	// BufferTimeout is execution.buffer-timeout.
+	BufferTimeout time.Duration
+	// BatchSize is the number of records per exchange buffer
+	// (eddy.exchange.batch-size).
+	BatchSize int
+	// BuffersPerChannel is taskmanager.network.memory.buffers-per-channel:
+	// the credit of each channel between tasks.
+	BuffersPerChannel int
+	// TaskSlots is taskmanager.numberOfTaskSlots of the local task manager
+	// (0: as many as the job needs).
+	TaskSlots int
+}
+
+// DefaultConfig returns Flink's defaults where Flink has them.
+func DefaultConfig() Config {
+	return Config{
+		Parallelism:           1,
+		AutoWatermarkInterval: 200 * time.Millisecond,
+		BufferTimeout:         100 * time.Millisecond,
+		BatchSize:             1024,
+		BuffersPerChannel:     4,
+	}
+}
+
+// Set sets one option by its Flink key.
+func (c *Config) Set(key, value string) error {
+	intValue := func() (int, error) {
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			return 0, fmt.Errorf("option %s: %q is not an integer", key, value)
+		}
+		return n, nil
+	}
+	durValue := func() (time.Duration, error) {
+		if n, err := strconv.Atoi(value); err == nil {
+			return time.Duration(n) * time.Millisecond, nil
+		}
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return 0, fmt.Errorf("option %s: %q is not a duration (e.g. 200ms, 1s)", key, value)
+		}
+		return d, nil
+	}
+	var err error
+	switch key {
+	case "parallelism.default":
+		c.Parallelism, err = intValue()
+	case "pipeline.max-parallelism":
+		c.MaxParallelism, err = intValue()
+	case "pipeline.auto-watermark-interval":
+		c.AutoWatermarkInterval, err = durValue()
+	case "execution.buffer-timeout":
+		c.BufferTimeout, err = durValue()
+	case "eddy.exchange.batch-size":
+		c.BatchSize, err = intValue()
+	case "taskmanager.network.memory.buffers-per-channel":
+		c.BuffersPerChannel, err = intValue()
+	case "taskmanager.numberOfTaskSlots":
+		c.TaskSlots, err = intValue()
+	default:
+		return fmt.Errorf("unknown option %q", key)
+	}
+	if err != nil {
+		return err
+	}
+	return c.validate()
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Parallelism <= 0:
+		return fmt.Errorf("parallelism.default must be positive, got %d", c.Parallelism)
+	case c.MaxParallelism < 0 || c.MaxParallelism > keygroup.UpperBoundMaxParallelism:
+		return fmt.Errorf("pipeline.max-parallelism must be in [1, %d], got %d", keygroup.UpperBoundMaxParallelism, c.MaxParallelism)
+	case c.MaxParallelism > 0 && c.Parallelism > c.MaxParallelism:
+		return fmt.Errorf("parallelism.default %d is greater than pipeline.max-parallelism %d", c.Parallelism, c.MaxParallelism)
+	case c.AutoWatermarkInterval <= 0:
+		return fmt.Errorf("pipeline.auto-watermark-interval must be positive, got %v", c.AutoWatermarkInterval)
+	case c.BufferTimeout < 0:
+		return fmt.Errorf("execution.buffer-timeout must not be negative, got %v", c.BufferTimeout)
+	case c.BatchSize <= 0:
+		return fmt.Errorf("eddy.exchange.batch-size must be positive, got %d", c.BatchSize)
+	case c.BuffersPerChannel <= 0:
+		return fmt.Errorf("taskmanager.network.memory.buffers-per-channel must be positive, got %d", c.BuffersPerChannel)
+	case c.TaskSlots < 0:
+		return fmt.Errorf("taskmanager.numberOfTaskSlots must not be negative, got %d", c.TaskSlots)
+	}
+	return nil
+}
+
+// Env builds a job and runs it. It is not safe for concurrent use while
+// the job is being built.
+type Env struct {
+	cfg   Config
+	graph *graph.StreamGraph
+	errs  []error
+	clock operator.Clock
+	// sinks that must be reset before each execution (collect sinks).
+	resets []func()
+}
+
+// NewEnv returns an environment with Flink's defaults that runs jobs in
+// this process (local mode: the cluster's runtime with in-process slots).
+func NewEnv() *Env {
+	return &Env{cfg: DefaultConfig(), graph: &graph.StreamGraph{}, clock: wallClock{}}
+}
+
+// Config returns the environment's configuration.
+func (e *Env) Config() Config { return e.cfg }
+
+// Configure sets options by their Flink keys.
+func (e *Env) Configure(options map[string]string) error {
+	for k, v := range options {
+		if err := e.cfg.Set(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetParallelism sets the default parallelism of operators.
+func (e *Env) SetParallelism(p int) *Env {
+	if p <= 0 {
+		e.fail(fmt.Errorf("environment: parallelism must be positive, got %d", p))
+		return e
+	}
+	e.cfg.Parallelism = p
+	return e
+}
+
+// SetMaxParallelism sets the default max parallelism (the number of key
+// groups) of operators.
+func (e *Env) SetMaxParallelism(p int) *Env {
+	if p <= 0 || p > keygroup.UpperBoundMaxParallelism {
+		e.fail(fmt.Errorf("environment: max parallelism must be in [1, %d], got %d", keygroup.UpperBoundMaxParallelism, p))
+		return e
+	}
+	e.cfg.MaxParallelism = p
+	return e
+}
+
+// SetClock replaces the processing-time clock (tests).
+func (e *Env) SetClock(c operator.Clock) *Env { e.clock = c; return e }
+
+func (e *Env) fail(err error) { e.errs = append(e.errs, err) }
+
+// JobResult is what a finished job reports.
+type JobResult struct {
+	JobName  string
+	Duration time.Duration
+}
+
+// Execute runs the job built so far and blocks until it finishes, fails or
+// ctx is cancelled.
+func (e *Env) Execute(ctx context.Context, jobName string) (*JobResult, error) {
+	c, err := e.ExecuteAsync(ctx, jobName)
+	if err != nil {
+		return nil, err
+	}
+	return c.Wait()
+}
+
+// JobClient controls a job submitted with ExecuteAsync.
+type JobClient struct {
+	JobName string
+	cancel  context.CancelFunc
+	done    chan struct{}
+	result  *JobResult
+	err     error
+	once    sync.Once
+}
+
+// Cancel cancels the job; Wait returns once every task stopped.
+func (c *JobClient) Cancel() { c.cancel() }
+
+// Wait blocks until the job ends and returns its result.
+func (c *JobClient) Wait() (*JobResult, error) {
+	<-c.done
+	return c.result, c.err
+}
+
+// Done is closed when the job ended.
+func (c *JobClient) Done() <-chan struct{} { return c.done }
+
+// ExecuteAsync submits the job and returns without waiting for it.
+func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, error) {
+	if len(e.errs) > 0 {
+		return nil, fmt.Errorf("invalid job %q: %w", jobName, errors.Join(e.errs...))
+	}
+	if err := e.cfg.validate(); err != nil {
+		return nil, fmt.Errorf("invalid job %q: %w", jobName, err)
+	}
+	e.graph.JobName = jobName
+	e.graph.DefaultParallelism = e.cfg.Parallelism
+	e.graph.MaxParallelism = e.cfg.MaxParallelism
+	jg, err := graph.BuildJobGraph(e.graph)
+	if err != nil {
+		return nil, fmt.Errorf("invalid job %q: %w", jobName, err)
+	}
+	slots := e.cfg.TaskSlots
+	if slots == 0 {
+		slots = cluster.SlotsNeeded(jg)
+	}
+	for _, r := range e.resets {
+		r()
+	}
+	opts := cluster.Options{
+		JobName:             jobName,
+		BatchSize:           e.cfg.BatchSize,
+		Credits:             e.cfg.BuffersPerChannel,
+		BufferTimeoutMillis: e.cfg.BufferTimeout.Milliseconds(),
+		Clock:               e.clock,
+		NewKeyedBackend: func(_ string, r keygroup.Range) (statebackend.Keyed, error) {
+			return heap.New(r, e.clock), nil
+		},
+	}
+	jobCtx, cancel := context.WithCancel(ctx)
+	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{})}
+	start := time.Now()
+	go func() {
+		defer close(c.done)
+		defer cancel()
+		err := cluster.Run(jobCtx, jg, opts, cluster.NewLocalTaskManager(slots))
+		if err != nil {
+			c.err = fmt.Errorf("job %q failed: %w", jobName, err)
+			return
+		}
+		c.result = &JobResult{JobName: jobName, Duration: time.Since(start)}
+	}()
+	return c, nil
+}
+
+type wallClock struct{}
+
+func (wallClock) NowMillis() int64 { return time.Now().UnixMilli() }

@@ -1,0 +1,3 @@
+// Package event owns the vocabulary of the data path: timestamps, watermark
+// bounds and the element kinds that travel between tasks in order.
+package event

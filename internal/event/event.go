@@ -1,0 +1,29 @@
+package event
+
+import "math"
+
+// Time is event or processing time in milliseconds since the Unix epoch, as in Flink.
+const (
+	// NoTimestamp marks a record that carries no event timestamp.
+	NoTimestamp int64 = math.MinInt64
+	// MinWatermark is the watermark before any was emitted.
+	MinWatermark int64 = math.MinInt64
+	// MaxWatermark ends event time: a bounded input emits it when done, so
+	// every window fires and every event-time timer runs.
+	MaxWatermark int64 = math.MaxInt64
+)
+
+// Kind is the kind of a buffer that travels on a channel between tasks.
+// Buffers on one channel are never reordered.
+type Kind uint8
+
+const (
+	// Data carries a batch of records.
+	Data Kind = iota
+	// Watermark carries a watermark.
+	Watermark
+	// WatermarkStatus says the channel became idle or active.
+	WatermarkStatus
+	// EndOfPartition is the last buffer of a channel.
+	EndOfPartition
+)

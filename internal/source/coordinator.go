@@ -1,0 +1,103 @@
+package source
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/eddy-streams/eddy/connector"
+)
+
+// readerHandle is how the coordinator reaches a reader subtask: callbacks
+// that post mail to the subtask's goroutine.
+type readerHandle struct {
+	addSplits    func([]connector.Split)
+	noMoreSplits func()
+}
+
+// Coordinator hosts a source's enumerator. Enumerator callbacks are
+// serialized by its lock.
+type Coordinator[T any] struct {
+	src         connector.Source[T]
+	parallelism int
+
+	mu struct {
+		sync.Mutex
+		enum    connector.Enumerator
+		readers map[int]readerHandle
+		// pending holds assignments to readers not registered yet.
+		pending map[int][]connector.Split
+		noMore  map[int]bool
+		started bool
+	}
+}
+
+// NewCoordinator returns the coordinator of src for parallelism readers.
+func NewCoordinator[T any](src connector.Source[T], parallelism int) (*Coordinator[T], error) {
+	c := &Coordinator[T]{src: src, parallelism: parallelism}
+	c.mu.readers = map[int]readerHandle{}
+	c.mu.pending = map[int][]connector.Split{}
+	c.mu.noMore = map[int]bool{}
+	enum, err := src.CreateEnumerator(enumContext[T]{c})
+	if err != nil {
+		return nil, fmt.Errorf("creating split enumerator: %w", err)
+	}
+	c.mu.enum = enum
+	return c, nil
+}
+
+// Start implements graph.Coordinator.
+func (c *Coordinator[T]) Start() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.started = true
+	return c.mu.enum.Start()
+}
+
+// Close implements graph.Coordinator.
+func (c *Coordinator[T]) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mu.enum.Close()
+}
+
+func (c *Coordinator[T]) register(subtask int, h readerHandle) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.readers[subtask] = h
+	if splits := c.mu.pending[subtask]; len(splits) > 0 {
+		delete(c.mu.pending, subtask)
+		h.addSplits(splits)
+	}
+	if c.mu.noMore[subtask] {
+		h.noMoreSplits()
+	}
+	c.mu.enum.AddReader(subtask)
+}
+
+func (c *Coordinator[T]) requestSplit(subtask int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.enum.HandleSplitRequest(subtask)
+}
+
+// enumContext is the EnumeratorContext; its methods run inside enumerator
+// callbacks, with the coordinator's lock held.
+type enumContext[T any] struct{ c *Coordinator[T] }
+
+func (e enumContext[T]) Parallelism() int { return e.c.parallelism }
+
+func (e enumContext[T]) Assign(subtask int, splits ...connector.Split) {
+	if h, ok := e.c.mu.readers[subtask]; ok {
+		h.addSplits(splits)
+		return
+	}
+	e.c.mu.pending[subtask] = append(e.c.mu.pending[subtask], splits...)
+}
+
+func (e enumContext[T]) SignalNoMoreSplits(subtask int) {
+	if h, ok := e.c.mu.readers[subtask]; ok {
+		h.noMoreSplits()
+		return
+	}
+	e.c.mu.noMore[subtask] = true
+}
