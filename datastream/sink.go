@@ -49,7 +49,7 @@ func (o *sinkOp[T]) ProcessElement(r operator.Record[T]) {
 	}
 }
 
-func (o *sinkOp[T]) ProcessWatermark(int64)       {}
+func (o *sinkOp[T]) ProcessWatermark(int64)      {}
 func (o *sinkOp[T]) ProcessWatermarkStatus(bool) {}
 
 func (o *sinkOp[T]) Finish() error { return o.writer.Flush(true) }

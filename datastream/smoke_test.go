@@ -2,7 +2,12 @@ package datastream
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/eddy-streams/eddy/state"
 )
 
 func TestSmokeMapFilter(t *testing.T) {
@@ -13,5 +18,72 @@ func TestSmokeMapFilter(t *testing.T) {
 	if _, err := env.Execute(context.Background(), "smoke"); err != nil {
 		t.Fatal(err)
 	}
-	t.Log(c.Values())
+	got := c.Values()
+	sort.Ints(got)
+	if want := []int{30, 40, 50, 60}; !equal(got, want) {
+		t.Fatalf("got %v want %v", got, want)
+	}
+}
+
+func equal[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+type counter struct {
+	count state.ValueState[int]
+}
+
+func (c *counter) Open(rc *RuntimeContext) error {
+	var err error
+	c.count, err = GetValueState(rc, state.Value[int]("count"))
+	return err
+}
+
+func (c *counter) ProcessElement(w string, ctx *KeyedContext[string], out Collector[KeyValue[string, int]]) error {
+	n, _ := c.count.Value()
+	c.count.Update(n + 1)
+	ctx.TimerService().RegisterEventTimeTimer(1000)
+	return nil
+}
+
+func (c *counter) OnTimer(ts int64, ctx *TimerContext[string], out Collector[KeyValue[string, int]]) error {
+	n, _ := c.count.Value()
+	out.Collect(KeyValue[string, int]{ctx.CurrentKey(), n})
+	return nil
+}
+
+func TestSmokeKeyedProcessWordCount(t *testing.T) {
+	text := "the quick brown fox jumps over the lazy dog The End"
+	env := NewEnv().SetParallelism(3)
+	lines := FromSlice(env, strings.Split(text, " "))
+	words := FlatMap(lines, func(l string, out Collector[string]) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(l), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			out.Collect(w)
+		}
+	})
+	counts := KeyedProcess(KeyBy(words, func(w string) string { return w }), KeyedProcessFunction[string, string, KeyValue[string, int]](&counter{}))
+	c := Collect(counts)
+	rolling := Collect(Reduce(KeyBy(Map(words, func(w string) KeyValue[string, int] { return KeyValue[string, int]{w, 1} }), func(kv KeyValue[string, int]) string { return kv.Key }),
+		func(a, b KeyValue[string, int]) KeyValue[string, int] { return KeyValue[string, int]{a.Key, a.Value + b.Value} }))
+	if _, err := env.Execute(context.Background(), "wc"); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, kv := range c.Values() {
+		got[kv.Key] = kv.Value
+	}
+	if got["the"] != 3 || got["fox"] != 1 || len(got) != 9 {
+		t.Fatalf("counts %v", got)
+	}
+	if len(rolling.Values()) != 11 {
+		t.Fatalf("rolling reduce emitted %d", len(rolling.Values()))
+	}
 }
