@@ -1,6 +1,8 @@
 package datastream
 
 import (
+	"reflect"
+
 	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/operator"
 )
@@ -90,3 +92,18 @@ type SideOutputContext interface {
 }
 
 func noTimestamp(ts int64) (int64, bool) { return ts, ts != event.NoTimestamp }
+
+// instance returns the function object one parallel instance uses. A
+// pointer to a struct is copied (shallowly), so that what Open stores in it
+// (state handles, connections) belongs to one subtask, as each Flink subtask
+// works on its own deserialized copy of the function. Other function values
+// are shared as they are: closures must not keep per-subtask data.
+func instance[F any](fn F) F {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return fn
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c.Interface().(F)
+}

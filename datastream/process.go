@@ -46,7 +46,7 @@ func Process[IN, OUT any](s *DataStream[IN], fn ProcessFunction[IN, OUT]) *DataS
 		s.env.fail(fmt.Errorf("Process: function is nil"))
 	}
 	return oneInput(s, "Process", false, func(out operator.Output[OUT]) operator.OneInput[IN] {
-		return &processOp[IN, OUT]{fn: fn, Forward: operator.Forward[OUT]{Out: out}, c: timestampedCollector[OUT]{out: out}, watermark: event.MinWatermark}
+		return &processOp[IN, OUT]{fn: instance(fn), Forward: operator.Forward[OUT]{Out: out}, c: timestampedCollector[OUT]{out: out}, watermark: event.MinWatermark}
 	})
 }
 
@@ -143,7 +143,7 @@ func KeyedProcess[T any, K comparable, OUT any](k *KeyedStream[T, K], fn KeyedPr
 		k.env.fail(fmt.Errorf("KeyedProcess: function is nil"))
 	}
 	return keyedOneInput(k, "KeyedProcess", func(out operator.Output[OUT]) operator.OneInput[T] {
-		return &keyedProcessOp[T, K, OUT]{fn: fn, key: k.key, codec: k.codec, Forward: operator.Forward[OUT]{Out: out}, c: timestampedCollector[OUT]{out: out}}
+		return &keyedProcessOp[T, K, OUT]{fn: instance(fn), key: k.key, codec: k.codec, Forward: operator.Forward[OUT]{Out: out}, c: timestampedCollector[OUT]{out: out}}
 	})
 }
 
