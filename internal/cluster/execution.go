@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 
+	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/graph"
 	"github.com/eddy-streams/eddy/internal/keygroup"
@@ -115,6 +116,12 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 	for k, n := range v.Nodes {
 		index[n] = k
 	}
+	// watermarks[k][input] is the input watermark of operator k, for
+	// operator.Context.CurrentWatermark.
+	watermarks := make([][2]int64, len(v.Nodes))
+	for k := range watermarks {
+		watermarks[k] = [2]int64{event.MinWatermark, event.MinWatermark}
+	}
 	ops := make([]operator.Operator, len(v.Nodes))
 	ctxs := make([]*operator.Context, len(v.Nodes))
 	var instantiate func(n *graph.Node) (graph.Instance, error)
@@ -129,7 +136,7 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 				if err != nil {
 					return graph.Instance{}, err
 				}
-				o = e.Type.Chained(child.Inputs[0], t.Cursor(), index[e.To])
+				o = e.Type.Chained(child.Inputs[0], t.Cursor(), index[e.To], &watermarks[index[e.To]][0])
 			} else {
 				chans := x.out[e][i]
 				var sel any
@@ -167,6 +174,12 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 			Timers:         t.Timers(),
 			KeyGroups:      keygroup.RangeForSubtask(n.MaxParallelism, n.Parallelism, i),
 			SideOutputs:    map[string]any{},
+		}
+		wm := &watermarks[index[n]]
+		if n.NumInputs == 2 {
+			ctx.CurrentWatermark = func() int64 { return min(wm[0], wm[1]) }
+		} else {
+			ctx.CurrentWatermark = func() int64 { return wm[0] }
 		}
 		for tag, outs := range sides {
 			ctx.SideOutputs[tag] = sideTypes[tag].FanOut(outs)
@@ -210,7 +223,7 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 			if typ == nil {
 				return fmt.Errorf("input %d of %q is not connected", k, v.Head.Name)
 			}
-			t.AddGate(typ.NewGate(chans, head.Inputs[k]))
+			t.AddGate(typ.NewGate(chans, head.Inputs[k], &watermarks[0][k]))
 		}
 	}
 	return nil

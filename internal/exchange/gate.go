@@ -15,6 +15,19 @@ type Gate[T any] struct {
 	valve  *Valve
 	input  operator.Input[T]
 	next   int
+	// watermark, if set, receives the input's watermark before the
+	// operator sees it (operator.Context.CurrentWatermark reads it).
+	watermark *int64
+}
+
+// TrackWatermark makes the gate store the input's watermark in *wm.
+func (g *Gate[T]) TrackWatermark(wm *int64) { g.watermark = wm }
+
+func (g *Gate[T]) deliverWatermark(wm int64) {
+	if g.watermark != nil {
+		*g.watermark = wm
+	}
+	g.input.ProcessWatermark(wm)
 }
 
 // NewGate returns a gate over chans delivering to input.
@@ -60,12 +73,12 @@ func (g *Gate[T]) handle(ch int, b Buffer[T]) {
 		g.chans[ch].Recycle(b.Records)
 	case event.Watermark:
 		if wm, ok := g.valve.Watermark(ch, b.Watermark); ok {
-			g.input.ProcessWatermark(wm)
+			g.deliverWatermark(wm)
 		}
 	case event.WatermarkStatus:
 		wm, advanced, idle, changed := g.valve.Status(ch, b.Idle)
 		if advanced {
-			g.input.ProcessWatermark(wm)
+			g.deliverWatermark(wm)
 		}
 		if changed {
 			g.input.ProcessWatermarkStatus(idle)
@@ -77,7 +90,7 @@ func (g *Gate[T]) handle(ch int, b Buffer[T]) {
 		// producer already sent the maximum watermark before ending).
 		if g.nEnded < len(g.chans) {
 			if wm, ok := g.valve.End(ch); ok {
-				g.input.ProcessWatermark(wm)
+				g.deliverWatermark(wm)
 			}
 		}
 	}

@@ -14,8 +14,8 @@ type TypeOps interface {
 	NewChannel(credits int, notify chan struct{}) any
 	NewWriter(chans []any, selector any, batchSize int, done <-chan struct{}) (output any, w task.Flusher)
 	NewSelector(k exchange.Kind, producer, n int) any
-	NewGate(chans []any, input any) task.Poller
-	Chained(next any, cursor *int, index int) any
+	NewGate(chans []any, input any, watermark *int64) task.Poller
+	Chained(next any, cursor *int, index int, watermark *int64) any
 	FanOut(outputs []any) any
 	Discard() any
 }
@@ -46,16 +46,18 @@ func (typeOps[T]) NewSelector(k exchange.Kind, producer, n int) any {
 	return exchange.NewSelector[T](k, producer, n)
 }
 
-func (typeOps[T]) NewGate(chans []any, input any) task.Poller {
+func (typeOps[T]) NewGate(chans []any, input any, watermark *int64) task.Poller {
 	cs := make([]*exchange.Channel[T], len(chans))
 	for i, c := range chans {
 		cs[i] = c.(*exchange.Channel[T])
 	}
-	return exchange.NewGate(cs, input.(operator.Input[T]))
+	g := exchange.NewGate(cs, input.(operator.Input[T]))
+	g.TrackWatermark(watermark)
+	return g
 }
 
-func (typeOps[T]) Chained(next any, cursor *int, index int) any {
-	return operator.Output[T](&chained[T]{next: next.(operator.Input[T]), cursor: cursor, index: index})
+func (typeOps[T]) Chained(next any, cursor *int, index int, watermark *int64) any {
+	return operator.Output[T](&chained[T]{next: next.(operator.Input[T]), cursor: cursor, index: index, watermark: watermark})
 }
 
 func (typeOps[T]) FanOut(outputs []any) any {
@@ -77,9 +79,10 @@ func (typeOps[T]) Discard() any { return operator.Output[T](operator.Discard[T]{
 // chained calls the next operator of the chain directly, keeping the task's
 // cursor on the operator that runs so a failure names it.
 type chained[T any] struct {
-	next   operator.Input[T]
-	cursor *int
-	index  int
+	next      operator.Input[T]
+	cursor    *int
+	index     int
+	watermark *int64 // the next operator's input watermark
 }
 
 func (c *chained[T]) Collect(r operator.Record[T]) {
@@ -90,6 +93,7 @@ func (c *chained[T]) Collect(r operator.Record[T]) {
 }
 
 func (c *chained[T]) EmitWatermark(wm int64) {
+	*c.watermark = wm
 	prev := *c.cursor
 	*c.cursor = c.index
 	c.next.ProcessWatermark(wm)
