@@ -23,10 +23,11 @@ type Operator[T any] struct {
 	mailbox     *task.Mailbox
 	out         operator.Output[T]
 
-	ctx    *operator.Context
-	reader connector.Reader[T]
-	output *readerOutput[T]
-	ended  bool
+	ctx          *operator.Context
+	reader       connector.Reader[T]
+	output       *readerOutput[T]
+	ended        bool
+	cancelPeriod func()
 }
 
 // NewOperator returns the source operator of one subtask.
@@ -35,11 +36,13 @@ func NewOperator[T any](src connector.Source[T], strategy eventtime.Strategy[T],
 	if watermarkInterval <= 0 {
 		watermarkInterval = DefaultWatermarkInterval
 	}
-	return &Operator[T]{src: src, strategy: strategy, interval: watermarkInterval.Milliseconds(), coordinator: coordinator, mailbox: mailbox, out: out}
+	return &Operator[T]{src: src, strategy: strategy, interval: max(watermarkInterval.Milliseconds(), 1), coordinator: coordinator, mailbox: mailbox, out: out}
 }
 
-// Open creates the reader, registers it with the coordinator and schedules
-// periodic watermark emission.
+// Open creates the reader, registers it with the coordinator, starts it and
+// schedules periodic watermark emission (as Flink's SourceOperator: the
+// reader is registered before it starts, so it may request splits in
+// Start).
 func (o *Operator[T]) Open(ctx *operator.Context) error {
 	o.ctx = ctx
 	r, err := o.src.CreateReader(readerContext{ctx: ctx, request: func() {
@@ -50,25 +53,40 @@ func (o *Operator[T]) Open(ctx *operator.Context) error {
 	}
 	o.reader = r
 	o.output = newReaderOutput(o.strategy, o.out, ctx.Clock)
+	o.coordinator.register(ctx.Subtask, readerHandle{
+		addSplits: func(s []connector.Split) {
+			o.mailbox.Put(func() { o.addSplits(s) })
+		},
+		noMoreSplits: func() {
+			o.mailbox.Put(func() {
+				if !o.ended {
+					o.reader.NotifyNoMoreSplits()
+				}
+			})
+		},
+	})
 	if err := r.Start(); err != nil {
 		return fmt.Errorf("starting source reader: %w", err)
 	}
-	o.coordinator.register(ctx.Subtask, readerHandle{
-		addSplits: func(s []connector.Split) {
-			o.mailbox.Put(func() { o.reader.AddSplits(s) })
-		},
-		noMoreSplits: func() {
-			o.mailbox.Put(func() { o.reader.NotifyNoMoreSplits() })
-		},
-	})
 	if o.strategy.NewGenerator != nil {
 		o.schedulePeriodic()
 	}
 	return nil
 }
 
+// addSplits hands new splits to the reader. Their outputs are created first
+// (Flink's FLINK-26018): a split that has not emitted yet holds the
+// watermark back, so its records are not late when it starts.
+func (o *Operator[T]) addSplits(splits []connector.Split) {
+	if o.ended {
+		return
+	}
+	o.output.addSplits(splits)
+	o.reader.AddSplits(splits)
+}
+
 func (o *Operator[T]) schedulePeriodic() {
-	o.ctx.Timers.At(o.ctx.Clock.NowMillis()+o.interval, func(int64) {
+	o.cancelPeriod = o.ctx.Timers.At(o.ctx.Clock.NowMillis()+o.interval, func(int64) {
 		if o.ended {
 			return
 		}
@@ -79,6 +97,9 @@ func (o *Operator[T]) schedulePeriodic() {
 
 // Poll implements task.Source.
 func (o *Operator[T]) Poll() task.SourceStatus {
+	if o.ended {
+		return task.EndOfInput
+	}
 	st, err := o.reader.Poll(o.output)
 	if err != nil {
 		operator.Fail(fmt.Errorf("reading source: %w", err))
@@ -92,6 +113,9 @@ func (o *Operator[T]) Poll() task.SourceStatus {
 	// A finished source ends event time, so every window fires and every
 	// timer runs downstream.
 	o.ended = true
+	if o.cancelPeriod != nil {
+		o.cancelPeriod()
+	}
 	o.output.end()
 	return task.EndOfInput
 }
@@ -104,6 +128,9 @@ func (o *Operator[T]) Finish() error { return nil }
 
 // Close closes the reader.
 func (o *Operator[T]) Close() error {
+	if o.cancelPeriod != nil {
+		o.cancelPeriod()
+	}
 	if o.reader == nil {
 		return nil
 	}
@@ -120,47 +147,68 @@ func (r readerContext) Parallelism() int { return r.ctx.Parallelism }
 func (r readerContext) RequestSplit()    { r.request() }
 func (r readerContext) NowMillis() int64 { return r.ctx.Clock.NowMillis() }
 
-// readerOutput assigns timestamps, runs one watermark generator per split and
-// combines their watermarks into the subtask's.
+// readerOutput assigns timestamps, runs one watermark generator per split
+// (and one for the main output) and combines their watermarks and statuses
+// into the subtask's, as Flink's ProgressiveTimestampsAndWatermarks:
+//
+//   - The split outputs are combined as Flink's WatermarkOutputMultiplexer:
+//     their watermark is the minimum over the splits that are not idle.
+//   - The main output (records emitted without a split) has a generator of
+//     its own; it and the splits' combined watermark feed one output that
+//     emits a watermark only when it advances. A reader should use either
+//     the main output or split outputs, not both.
+//   - The subtask is idle when every output is idle (Flink's
+//     IdlenessManager). A subtask without any output — a reader that has no
+//     split assigned, in an unbounded job with more subtasks than splits —
+//     is idle from the first periodic emission on, so it does not hold the
+//     watermark of the operators after it back forever; it turns active
+//     again when it gets a split or emits a record.
+//   - A record makes its split active again before it is emitted, so no
+//     record travels between an idle and an active status.
+//   - The end of input turns the subtask active and emits
+//     event.MaxWatermark.
 type readerOutput[T any] struct {
 	strategy eventtime.Strategy[T]
 	out      operator.Output[T]
 	clock    operator.Clock
 
-	main    *splitOutput[T] // records emitted without a split
-	splits  map[string]*splitOutput[T]
-	current int64
-	idle    bool
+	main   *splitOutput[T] // records emitted without a split; nil until used
+	splits map[string]*splitOutput[T]
+
+	current int64 // the last watermark emitted
+	idle    bool  // the last status emitted
+	ticked  bool  // a periodic emission happened
+	batch   bool  // updates are deferred until the end of a periodic emission
+	ended   bool
 }
 
 func newReaderOutput[T any](strategy eventtime.Strategy[T], out operator.Output[T], clock operator.Clock) *readerOutput[T] {
-	r := &readerOutput[T]{strategy: strategy, out: out, clock: clock, splits: map[string]*splitOutput[T]{}, current: event.MinWatermark}
-	return r
+	return &readerOutput[T]{strategy: strategy, out: out, clock: clock, splits: map[string]*splitOutput[T]{}, current: event.MinWatermark}
 }
 
 func (r *readerOutput[T]) newSplitOutput() *splitOutput[T] {
 	s := &splitOutput[T]{parent: r, wm: event.MinWatermark}
 	if r.strategy.NewGenerator != nil {
 		s.gen = r.strategy.NewGenerator()
-		if r.strategy.IdleTimeout > 0 {
+		if s.gen != nil && r.strategy.IdleTimeout > 0 {
 			s.gen = eventtime.WithIdleness(s.gen, r.strategy.IdleTimeout, r.clock)
 		}
 	}
 	return s
 }
 
-func (r *readerOutput[T]) Collect(v T) {
+func (r *readerOutput[T]) mainOutput() *splitOutput[T] {
 	if r.main == nil {
 		r.main = r.newSplitOutput()
+		r.update()
 	}
-	r.main.Collect(v)
+	return r.main
 }
 
+func (r *readerOutput[T]) Collect(v T) { r.mainOutput().Collect(v) }
+
 func (r *readerOutput[T]) CollectWithTimestamp(v T, ts int64) {
-	if r.main == nil {
-		r.main = r.newSplitOutput()
-	}
-	r.main.CollectWithTimestamp(v, ts)
+	r.mainOutput().CollectWithTimestamp(v, ts)
 }
 
 func (r *readerOutput[T]) ForSplit(id string) connector.SplitOutput[T] {
@@ -168,16 +216,41 @@ func (r *readerOutput[T]) ForSplit(id string) connector.SplitOutput[T] {
 	if !ok {
 		s = r.newSplitOutput()
 		r.splits[id] = s
+		r.update()
 	}
 	return s
 }
 
-func (r *readerOutput[T]) ReleaseSplit(id string) {
-	delete(r.splits, id)
-	r.combine()
+// addSplits creates the outputs of splits assigned to the reader.
+func (r *readerOutput[T]) addSplits(splits []connector.Split) {
+	added := false
+	for _, sp := range splits {
+		id := sp.SplitID()
+		if _, ok := r.splits[id]; !ok {
+			r.splits[id] = r.newSplitOutput()
+			added = true
+		}
+	}
+	if added {
+		r.update()
+	}
 }
 
+func (r *readerOutput[T]) ReleaseSplit(id string) {
+	if _, ok := r.splits[id]; !ok {
+		return
+	}
+	delete(r.splits, id)
+	r.update()
+}
+
+// periodic runs every generator's periodic emission, then combines.
 func (r *readerOutput[T]) periodic() {
+	if r.ended {
+		return
+	}
+	r.ticked = true
+	r.batch = true
 	if r.main != nil && r.main.gen != nil {
 		r.main.gen.OnPeriodicEmit(r.main)
 	}
@@ -186,42 +259,61 @@ func (r *readerOutput[T]) periodic() {
 			s.gen.OnPeriodicEmit(s)
 		}
 	}
-	r.combine()
+	r.batch = false
+	r.update()
 }
 
-// combine emits the minimum watermark over active outputs if it advanced,
-// and the idle status when every output is idle.
-func (r *readerOutput[T]) combine() {
-	m, active := event.MaxWatermark, 0
-	visit := func(s *splitOutput[T]) {
-		if s.idle {
-			return
-		}
-		active++
-		m = min(m, s.wm)
+// update combines the outputs' watermarks and statuses and emits what
+// changed: the active status before a watermark, the idle status after.
+func (r *readerOutput[T]) update() {
+	if r.batch || r.ended {
+		return
 	}
-	if r.main != nil {
-		visit(r.main)
-	}
+	wm := event.MinWatermark
+	activeSplits, splitMin := 0, event.MaxWatermark
 	for _, s := range r.splits {
-		visit(s)
+		if !s.idle {
+			activeSplits++
+			splitMin = min(splitMin, s.wm)
+		}
 	}
-	n := len(r.splits)
-	if r.main != nil {
-		n++
+	if activeSplits > 0 {
+		wm = splitMin
 	}
-	allIdle := n > 0 && active == 0
-	if allIdle != r.idle {
-		r.idle = allIdle
-		r.out.EmitWatermarkStatus(allIdle)
+	mainActive := r.main != nil && !r.main.idle
+	if mainActive {
+		wm = max(wm, r.main.wm)
 	}
-	if active > 0 && m > r.current {
-		r.current = m
-		r.out.EmitWatermark(m)
+	var idle bool
+	if r.main == nil && len(r.splits) == 0 {
+		idle = r.ticked
+	} else {
+		idle = !mainActive && activeSplits == 0
+	}
+	if idle {
+		if !r.idle {
+			r.idle = true
+			r.out.EmitWatermarkStatus(true)
+		}
+		return
+	}
+	if r.idle {
+		r.idle = false
+		r.out.EmitWatermarkStatus(false)
+	}
+	if wm > r.current {
+		r.current = wm
+		r.out.EmitWatermark(wm)
 	}
 }
 
+// end ends event time: the subtask turns active (a watermark on an idle
+// channel is ignored downstream) and emits the maximum watermark.
 func (r *readerOutput[T]) end() {
+	if r.ended {
+		return
+	}
+	r.ended = true
 	if r.idle {
 		r.idle = false
 		r.out.EmitWatermarkStatus(false)
@@ -232,6 +324,8 @@ func (r *readerOutput[T]) end() {
 	}
 }
 
+// splitOutput is the output of one split (or the main output): it assigns
+// timestamps and runs the split's generator, which emits into it.
 type splitOutput[T any] struct {
 	parent *readerOutput[T]
 	gen    eventtime.Generator[T]
@@ -241,24 +335,48 @@ type splitOutput[T any] struct {
 
 func (s *splitOutput[T]) Collect(v T) { s.CollectWithTimestamp(v, event.NoTimestamp) }
 
+// CollectWithTimestamp emits the record before the generator sees it (as
+// Flink: a watermark generated on the event must not overtake it).
 func (s *splitOutput[T]) CollectWithTimestamp(v T, ts int64) {
 	if s.parent.strategy.Timestamp != nil {
 		ts = s.parent.strategy.Timestamp(v, ts)
 	}
+	if s.idle {
+		s.idle = false
+		s.parent.update()
+	}
+	s.parent.out.Collect(operator.Record[T]{Value: v, Timestamp: ts})
 	if s.gen != nil {
 		s.gen.OnEvent(v, ts, s)
 	}
-	s.parent.out.Collect(operator.Record[T]{Value: v, Timestamp: ts})
 }
 
-// EmitWatermark implements eventtime.Output for the split's generator.
+// EmitWatermark implements eventtime.Output for the split's generator. A
+// watermark marks the split active.
 func (s *splitOutput[T]) EmitWatermark(wm int64) {
+	changed := s.idle
 	s.idle = false
 	if wm > s.wm {
 		s.wm = wm
-		s.parent.combine()
+		changed = true
+	}
+	if changed {
+		s.parent.update()
 	}
 }
 
-func (s *splitOutput[T]) MarkIdle()   { s.idle = true; s.parent.combine() }
-func (s *splitOutput[T]) MarkActive() { s.idle = false }
+// MarkIdle implements eventtime.Output.
+func (s *splitOutput[T]) MarkIdle() {
+	if !s.idle {
+		s.idle = true
+		s.parent.update()
+	}
+}
+
+// MarkActive implements eventtime.Output.
+func (s *splitOutput[T]) MarkActive() {
+	if s.idle {
+		s.idle = false
+		s.parent.update()
+	}
+}
