@@ -33,8 +33,8 @@ var VoidCodec serde.Codec[Void] = voidCodec{}
 
 type voidCodec struct{}
 
-func (voidCodec) Append(dst []byte, _ Void) []byte       { return dst }
-func (voidCodec) Decode([]byte) (Void, int, error)        { return Void{}, 0, nil }
+func (voidCodec) Append(dst []byte, _ Void) []byte { return dst }
+func (voidCodec) Decode([]byte) (Void, int, error) { return Void{}, 0, nil }
 
 // Namespaced is implemented by every handle: the namespace it reads and
 // writes until the next call.

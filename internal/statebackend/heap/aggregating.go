@@ -19,7 +19,7 @@ type Aggregating[N, IN, ACC, OUT any] struct {
 // registering the state if its name is new. The handle aggregates with d.Agg.
 func NewAggregating[N, IN, ACC, OUT any](b *Backend, d state.AggregatingDescriptor[IN, ACC, OUT], ns serde.Codec[N]) (*Aggregating[N, IN, ACC, OUT], error) {
 	if ns == nil {
-		return nil, errNilCodec
+		return nil, nilCodec(d)
 	}
 	t, err := register[ACC](b, d, reflect.TypeFor[N](), nil)
 	if err != nil {
@@ -31,7 +31,8 @@ func NewAggregating[N, IN, ACC, OUT any](b *Backend, d state.AggregatingDescript
 // Get returns the result of the accumulator of the current key and
 // namespace, and false if nothing was added.
 func (s *Aggregating[N, IN, ACC, OUT]) Get() (OUT, bool) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		var zero OUT
@@ -48,7 +49,8 @@ func (s *Aggregating[N, IN, ACC, OUT]) Get() (OUT, bool) {
 // Add adds v to the accumulator of the current key and namespace, creating
 // it if there is none (or only an expired one that may not be returned).
 func (s *Aggregating[N, IN, ACC, OUT]) Add(v IN) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	switch {
 	case e == nil:
@@ -66,7 +68,8 @@ func (s *Aggregating[N, IN, ACC, OUT]) Add(v IN) {
 // namespaces sources into target and clears the sources; target in sources
 // is skipped.
 func (s *Aggregating[N, IN, ACC, OUT]) MergeNamespaces(target N, sources []N) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	var merged ACC
 	have := false
 	tgt := s.mergeSources(target, sources, func(e *entry[ACC]) {

@@ -20,10 +20,12 @@
 // backend's Clock, with Flink's semantics: a value's timestamp is set on
 // every write, and on reads too with state.OnReadAndWrite; an expired value
 // is removed when it is accessed (and, with ReturnExpiredIfNotCleanedUp,
-// returned that one last time); and every access of a TTL state also checks
-// a few other entries of the same state and removes the expired ones
-// (Flink's incremental cleanup), so memory does not grow with dead keys. List
-// state expires per element and map state per map entry.
+// returned that one last time); and after every access of a TTL state the
+// backend checks the next few entries of the same state, round robin, and
+// removes the expired ones (Flink's incremental cleanup, 5 entries per
+// access), so memory does not grow with dead keys. List state expires per
+// element and map state per map entry. Keys reports expired entries that have
+// not been cleaned up yet, as Flink does.
 //
 // A Backend and its handles are used from one goroutine.
 package heap

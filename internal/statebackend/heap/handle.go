@@ -19,6 +19,12 @@ type handle[N, S any] struct {
 	version uint64
 	stale   bool
 
+	// cached is the entry last found at lookup, valid while lookup is and
+	// the table's removals count is cachedAt, so that a read-modify-write
+	// (Value then Update) hashes once.
+	cached   *entry[S]
+	cachedAt uint64
+
 	tgt, src []byte // scratch for MergeNamespaces
 }
 
@@ -53,11 +59,15 @@ func (h *handle[N, S]) key() []byte {
 
 // get returns the entry of the current key and namespace, or nil.
 func (h *handle[N, S]) get() *entry[S] {
+	if h.cached != nil && !h.stale && h.version == h.b.version && h.cachedAt == h.t.removals {
+		return h.cached
+	}
 	k := h.key()
 	e := h.t.groups[h.b.kgIdx][string(k)]
 	if e != nil && int(e.keyLen) != len(h.b.key) {
 		h.ambiguous()
 	}
+	h.cached, h.cachedAt = e, h.t.removals
 	return e
 }
 
@@ -78,12 +88,15 @@ func (h *handle[N, S]) getOrCreate() *entry[S] {
 // which must have none; key must have been called since the last change of
 // either.
 func (h *handle[N, S]) create() *entry[S] {
-	return h.t.insert(h.b.kgIdx, h.lookup, len(h.b.key))
+	e := h.t.insert(h.b.kgIdx, h.lookup, len(h.b.key))
+	h.cached, h.cachedAt = e, h.t.removals
+	return e
 }
 
 // Clear removes the value of the current key and namespace.
 func (h *handle[N, S]) Clear() {
-	h.t.begin()
+	now := h.t.now()
+	defer h.t.done(now)
 	if e := h.get(); e != nil {
 		h.t.remove(e)
 	}

@@ -25,7 +25,7 @@ type List[N, T any] struct {
 // state if its name is new.
 func NewList[N, T any](b *Backend, d state.ListDescriptor[T], ns serde.Codec[N]) (*List[N, T], error) {
 	if ns == nil {
-		return nil, errNilCodec
+		return nil, nilCodec(d)
 	}
 	t, err := register(b, d, reflect.TypeFor[N](), purgeList[T])
 	if err != nil {
@@ -54,7 +54,8 @@ func purgeList[T any](t *table[listVal[T]], e *entry[listVal[T]], now int64) boo
 // order, nil if there are none. The slice must not be modified or retained
 // past the current call.
 func (s *List[N, T]) Get() []T {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		return nil
@@ -93,7 +94,8 @@ func (s *List[N, T]) Get() []T {
 
 // Add appends v to the list of the current key and namespace.
 func (s *List[N, T]) Add(v T) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.getOrCreate()
 	e.v.vals = append(e.v.vals, v)
 	if s.t.ttl != 0 {
@@ -103,7 +105,8 @@ func (s *List[N, T]) Add(v T) {
 
 // AddAll appends vs to the list of the current key and namespace.
 func (s *List[N, T]) AddAll(vs []T) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	if len(vs) == 0 {
 		return
 	}
@@ -119,7 +122,8 @@ func (s *List[N, T]) AddAll(vs []T) {
 // Update replaces the list of the current key and namespace with a copy of
 // vs; an empty vs clears it.
 func (s *List[N, T]) Update(vs []T) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	if len(vs) == 0 {
 		if e := s.get(); e != nil {
 			s.t.remove(e)
@@ -144,7 +148,8 @@ func (s *List[N, T]) Update(vs []T) {
 // sources, in order, to the list in target and clears the sources; target
 // in sources is skipped. Elements keep their TTL timestamps.
 func (s *List[N, T]) MergeNamespaces(target N, sources []N) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	t := s.t
 	var merged listVal[T]
 	tgt := s.mergeSources(target, sources, func(e *entry[listVal[T]]) {

@@ -24,7 +24,7 @@ type Map[N any, K comparable, V any] struct {
 // state if its name is new.
 func NewMap[N any, K comparable, V any](b *Backend, d state.MapDescriptor[K, V], ns serde.Codec[N]) (*Map[N, K, V], error) {
 	if ns == nil {
-		return nil, errNilCodec
+		return nil, nilCodec(d)
 	}
 	t, err := register(b, d, reflect.TypeFor[N](), purgeMap[K, V])
 	if err != nil {
@@ -46,7 +46,8 @@ func purgeMap[K comparable, V any](t *table[map[K]mapVal[V]], e *entry[map[K]map
 
 // Get returns the value of k in the map of the current key and namespace.
 func (s *Map[N, K, V]) Get(k K) (V, bool) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	var zero V
 	e := s.get()
 	if e == nil {
@@ -74,7 +75,8 @@ func (s *Map[N, K, V]) Get(k K) (V, bool) {
 
 // Put sets the value of k in the map of the current key and namespace.
 func (s *Map[N, K, V]) Put(k K, v V) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.getOrCreate()
 	if e.v == nil {
 		e.v = make(map[K]mapVal[V])
@@ -84,7 +86,8 @@ func (s *Map[N, K, V]) Put(k K, v V) {
 
 // PutAll puts every entry of m.
 func (s *Map[N, K, V]) PutAll(m map[K]V) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	if len(m) == 0 {
 		return
 	}
@@ -99,7 +102,8 @@ func (s *Map[N, K, V]) PutAll(m map[K]V) {
 
 // Remove deletes k from the map of the current key and namespace.
 func (s *Map[N, K, V]) Remove(k K) {
-	s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		return
@@ -120,9 +124,10 @@ func (s *Map[N, K, V]) Contains(k K) bool {
 // current when All is called, in no fixed order. The map must not be
 // modified during the iteration.
 func (s *Map[N, K, V]) All() iter.Seq2[K, V] {
-	now := s.t.begin()
+	now := s.t.now()
 	e := s.get()
 	if e == nil {
+		s.t.done(now)
 		return func(func(K, V) bool) {}
 	}
 	t := s.t
@@ -136,6 +141,7 @@ func (s *Map[N, K, V]) All() iter.Seq2[K, V] {
 			}
 			return
 		}
+		defer t.done(now)
 		for k, mv := range m {
 			if t.expired(mv.ts, now) {
 				delete(m, k)
@@ -158,7 +164,8 @@ func (s *Map[N, K, V]) All() iter.Seq2[K, V] {
 // IsEmpty reports whether the map of the current key and namespace has no
 // entries.
 func (s *Map[N, K, V]) IsEmpty() bool {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		return true

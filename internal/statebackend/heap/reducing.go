@@ -18,7 +18,7 @@ type Reducing[N, T any] struct {
 // registering the state if its name is new. The handle folds with d.Reduce.
 func NewReducing[N, T any](b *Backend, d state.ReducingDescriptor[T], ns serde.Codec[N]) (*Reducing[N, T], error) {
 	if ns == nil {
-		return nil, errNilCodec
+		return nil, nilCodec(d)
 	}
 	t, err := register[T](b, d, reflect.TypeFor[N](), nil)
 	if err != nil {
@@ -30,7 +30,8 @@ func NewReducing[N, T any](b *Backend, d state.ReducingDescriptor[T], ns serde.C
 // Get returns the folded value of the current key and namespace, and false
 // if nothing was added.
 func (s *Reducing[N, T]) Get() (T, bool) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		var zero T
@@ -42,7 +43,8 @@ func (s *Reducing[N, T]) Get() (T, bool) {
 // Add folds v into the value of the current key and namespace. An expired
 // value that may not be returned is replaced, not folded.
 func (s *Reducing[N, T]) Add(v T) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	switch {
 	case e == nil:
@@ -59,7 +61,8 @@ func (s *Reducing[N, T]) Add(v T) {
 // MergeNamespaces folds the values of the current key in the namespaces
 // sources into target and clears the sources; target in sources is skipped.
 func (s *Reducing[N, T]) MergeNamespaces(target N, sources []N) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	var merged T
 	have := false
 	tgt := s.mergeSources(target, sources, func(e *entry[T]) {

@@ -1,7 +1,6 @@
 package heap
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -56,6 +55,10 @@ type table[S any] struct {
 	// incremental cleanup can walk them with a cursor across accesses.
 	live   []*entry[S]
 	cursor int
+
+	// removals counts removed entries; handles cache the entry they last
+	// found while it does not change.
+	removals uint64
 }
 
 // register returns the table of the state d describes, creating it if the
@@ -109,11 +112,15 @@ func register[S any](b *Backend, d state.Descriptor, nsType reflect.Type, purge 
 	return t, nil
 }
 
-var errNilCodec = errors.New("nil namespace codec")
+// nilCodec is the error of a handle constructor given no namespace codec.
+func nilCodec(d state.Descriptor) error {
+	return fmt.Errorf("state %q: nil namespace codec", d.StateName())
+}
 
 func (t *table[S]) info() *tableInfo { return &t.tableInfo }
 
 func (t *table[S]) release() {
+	t.removals++
 	t.groups = nil
 	t.live = nil
 }
@@ -138,16 +145,23 @@ func (t *table[S]) expired(ts, now int64) bool {
 	return exp <= now
 }
 
-// begin is called at the start of every access of the state. For a TTL
-// state it reads the clock, runs a step of the incremental cleanup and
-// returns the time; otherwise it returns 0.
-func (t *table[S]) begin() int64 {
+// now returns the time for TTL: the clock's for a TTL state, else 0. It is
+// called at the start of every access of the state, and done at its end.
+func (t *table[S]) now() int64 {
 	if t.ttl == 0 {
 		return 0
 	}
-	now := t.b.clock.NowMillis()
-	t.cleanup(now)
-	return now
+	return t.b.clock.NowMillis()
+}
+
+// done ends an access of the state at time now: for a TTL state it runs a
+// step of the incremental cleanup. It runs after the access so that an
+// access sees its own entry as it was, expired or not (with
+// ReturnExpiredIfNotCleanedUp an expired value is returned once).
+func (t *table[S]) done(now int64) {
+	if t.ttl != 0 {
+		t.cleanup(now)
+	}
 }
 
 // cleanup checks up to cleanupSize entries, continuing where the previous
@@ -188,6 +202,7 @@ func (t *table[S]) insert(kg int, k []byte, keyLen int) *entry[S] {
 
 // remove deletes e from the table.
 func (t *table[S]) remove(e *entry[S]) {
+	t.removals++
 	delete(t.groups[e.kg], e.mapKey)
 	if e.slot >= 0 {
 		last := len(t.live) - 1

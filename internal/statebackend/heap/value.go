@@ -17,7 +17,7 @@ type Value[N, T any] struct {
 // state if its name is new.
 func NewValue[N, T any](b *Backend, d state.ValueDescriptor[T], ns serde.Codec[N]) (*Value[N, T], error) {
 	if ns == nil {
-		return nil, errNilCodec
+		return nil, nilCodec(d)
 	}
 	t, err := register[T](b, d, reflect.TypeFor[N](), nil)
 	if err != nil {
@@ -29,7 +29,8 @@ func NewValue[N, T any](b *Backend, d state.ValueDescriptor[T], ns serde.Codec[N
 // Value returns the value of the current key and namespace, and false if
 // there is none.
 func (s *Value[N, T]) Value() (T, bool) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.get()
 	if e == nil {
 		var zero T
@@ -40,7 +41,8 @@ func (s *Value[N, T]) Value() (T, bool) {
 
 // Update sets the value of the current key and namespace.
 func (s *Value[N, T]) Update(v T) {
-	now := s.t.begin()
+	now := s.t.now()
+	defer s.t.done(now)
 	e := s.getOrCreate()
 	e.v = v
 	e.ts = now

@@ -39,6 +39,22 @@ func testValue(t *testing.T, e *env) {
 	got, ok = v.Value()
 	check(t, "Value of b after clearing a", got, ok, 8, true)
 
+	// Two handles on one state see each other's writes and clears.
+	v2 := must(statebackend.NewValue(e.b, state.Value[int]("v"), void))(t)
+	got, ok = v2.Value()
+	check(t, "second handle", got, ok, 8, true)
+	v.Clear()
+	got, ok = v2.Value()
+	check(t, "second handle after the first cleared", got, ok, 0, false)
+	v.Update(11)
+	got, ok = v2.Value()
+	check(t, "second handle after the first wrote", got, ok, 11, true)
+	v2.Clear()
+	v2.Update(12)
+	got, ok = v.Value()
+	check(t, "first handle after the second cleared and wrote", got, ok, 12, true)
+	v.Update(8)
+
 	// Another state is separate.
 	w := must(statebackend.NewValue(e.b, state.Value[int]("w"), void))(t)
 	got, ok = w.Value()

@@ -1,8 +1,8 @@
 package statetest
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -207,7 +207,7 @@ func testTimerRegisterWhileFiring(t *testing.T, e *env) {
 	var got []fired
 	s.AdvanceWatermark(20, func(tm statebackend.Timer[int64]) {
 		e.collect(&got)(tm)
-		if tm.Timestamp == 10 {
+		if tm.Timestamp == 10 && tm.Namespace == 1 {
 			// Scoped to the firing timer's key, a.
 			s.RegisterEventTimeTimer(2, 10) // due: fires in this call
 			s.RegisterEventTimeTimer(3, 15) // due, after b's 12

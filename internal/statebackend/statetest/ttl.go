@@ -192,23 +192,27 @@ func testTTLMap(t *testing.T, e *env) {
 }
 
 func testTTLMapReturnExpired(t *testing.T, e *env) {
-	m := must(statebackend.NewMap(e.b, state.Map[string, int]("m").WithTTL(ttlWith(state.OnCreateAndWrite, state.ReturnExpiredIfNotCleanedUp)), void))(t)
+	// Separate states, so that cleaning up one cannot affect the other.
+	rtl := ttlWith(state.OnCreateAndWrite, state.ReturnExpiredIfNotCleanedUp)
+	m1 := must(statebackend.NewMap(e.b, state.Map[string, int]("m1").WithTTL(rtl), void))(t)
+	m2 := must(statebackend.NewMap(e.b, state.Map[string, int]("m2").WithTTL(rtl), void))(t)
 	e.setKey("a")
 	e.at(0)
-	m.Put("x", 1)
-	m.Put("y", 2)
+	m1.Put("x", 1)
+	m2.Put("x", 1)
+	m2.Put("y", 2)
 	e.at(100)
-	got, ok := m.Get("x")
+	got, ok := m1.Get("x")
 	check(t, "first Get(x) at 100", got, ok, 1, true)
-	got, ok = m.Get("x")
+	got, ok = m1.Get("x")
 	check(t, "second Get(x) at 100", got, ok, 0, false)
-	if got, want := maps.Collect(m.All()), map[string]int{"y": 2}; !maps.Equal(got, want) {
+	if got, want := maps.Collect(m2.All()), map[string]int{"x": 1, "y": 2}; !maps.Equal(got, want) {
 		t.Errorf("first All at 100 = %v, want %v", got, want)
 	}
-	if got := maps.Collect(m.All()); len(got) != 0 {
+	if got := maps.Collect(m2.All()); len(got) != 0 {
 		t.Errorf("second All at 100 = %v, want empty", got)
 	}
-	if !m.IsEmpty() {
+	if !m2.IsEmpty() {
 		t.Error("IsEmpty after the expired entries were returned = false")
 	}
 }
