@@ -48,8 +48,16 @@ func DefaultConfig() Config {
 	}
 }
 
-// Set sets one option by its Flink key.
+// Set sets one option by its Flink key and validates the result.
 func (c *Config) Set(key, value string) error {
+	if err := c.set(key, value); err != nil {
+		return err
+	}
+	return c.validate()
+}
+
+// set parses one option without checking it against the others.
+func (c *Config) set(key, value string) error {
 	intValue := func() (int, error) {
 		n, err := strconv.Atoi(value)
 		if err != nil {
@@ -86,10 +94,7 @@ func (c *Config) Set(key, value string) error {
 	default:
 		return fmt.Errorf("unknown option %q", key)
 	}
-	if err != nil {
-		return err
-	}
-	return c.validate()
+	return err
 }
 
 func (c *Config) validate() error {
@@ -134,13 +139,19 @@ func NewEnv() *Env {
 // Config returns the environment's configuration.
 func (e *Env) Config() Config { return e.cfg }
 
-// Configure sets options by their Flink keys.
+// Configure sets options by their Flink keys. Either all options are
+// applied or, on an error, none.
 func (e *Env) Configure(options map[string]string) error {
+	cfg := e.cfg
 	for k, v := range options {
-		if err := e.cfg.Set(k, v); err != nil {
+		if err := cfg.set(k, v); err != nil {
 			return err
 		}
 	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	e.cfg = cfg
 	return nil
 }
 

@@ -24,7 +24,9 @@ func (s *DataStream[T]) SinkTo(sink connector.Sink[T], name string) *DataStream[
 			return graph.Instance{Op: op, Inputs: []any{operator.Input[T](op)}}, nil
 		},
 	}, inputOf(s))
-	return &DataStream[T]{env: s.env, node: n, parts: nil}
+	// The returned stream configures the sink (Name, UID, SetParallelism …);
+	// it has no output to consume.
+	return &DataStream[T]{env: s.env, node: n, parts: []streamPart{{node: n}}}
 }
 
 type sinkOp[T any] struct {

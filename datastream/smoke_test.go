@@ -72,7 +72,9 @@ func TestSmokeKeyedProcessWordCount(t *testing.T) {
 	counts := KeyedProcess(KeyBy(words, func(w string) string { return w }), KeyedProcessFunction[string, string, KeyValue[string, int]](&counter{}))
 	c := Collect(counts)
 	rolling := Collect(Reduce(KeyBy(Map(words, func(w string) KeyValue[string, int] { return KeyValue[string, int]{w, 1} }), func(kv KeyValue[string, int]) string { return kv.Key }),
-		func(a, b KeyValue[string, int]) KeyValue[string, int] { return KeyValue[string, int]{a.Key, a.Value + b.Value} }))
+		func(a, b KeyValue[string, int]) KeyValue[string, int] {
+			return KeyValue[string, int]{a.Key, a.Value + b.Value}
+		}))
 	if _, err := env.Execute(context.Background(), "wc"); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,10 @@ func addNode(env *Env, n *graph.Node, inputs ...inputSpec) *graph.Node {
 	n.NumInputs = len(inputs)
 	for idx, in := range inputs {
 		for _, p := range in.parts {
+			if p.node.OutType == nil && p.sideOutput == "" {
+				env.fail(fmt.Errorf("operator %q reads the stream of %q, which is a sink and has no output", n.Name, p.node.Name))
+				continue
+			}
 			env.graph.Connect(&graph.Edge{
 				From: p.node, To: n, InputIndex: idx, SideOutput: p.sideOutput, Type: in.typ,
 				Partitioning: p.partitioning, ExplicitPartitioning: p.explicit, KeySelector: p.keySelector,
