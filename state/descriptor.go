@@ -34,7 +34,7 @@ type base struct {
 }
 
 func (b base) StateName() string { return b.name }
-func (b base) TTLConfig() TTL     { return b.ttl }
+func (b base) TTLConfig() TTL    { return b.ttl }
 
 // ValueDescriptor describes a ValueState[T].
 type ValueDescriptor[T any] struct{ base }
@@ -44,7 +44,7 @@ func Value[T any](name string) ValueDescriptor[T] { return ValueDescriptor[T]{ba
 
 // WithTTL returns d with time-to-live ttl.
 func (d ValueDescriptor[T]) WithTTL(ttl TTL) ValueDescriptor[T] { d.ttl = ttl; return d }
-func (ValueDescriptor[T]) StateKind() Kind                       { return KindValue }
+func (ValueDescriptor[T]) StateKind() Kind                      { return KindValue }
 
 // ListDescriptor describes a ListState[T].
 type ListDescriptor[T any] struct{ base }
@@ -53,7 +53,7 @@ type ListDescriptor[T any] struct{ base }
 func List[T any](name string) ListDescriptor[T] { return ListDescriptor[T]{base{name: name}} }
 
 func (d ListDescriptor[T]) WithTTL(ttl TTL) ListDescriptor[T] { d.ttl = ttl; return d }
-func (ListDescriptor[T]) StateKind() Kind                      { return KindList }
+func (ListDescriptor[T]) StateKind() Kind                     { return KindList }
 
 // MapDescriptor describes a MapState[K, V].
 type MapDescriptor[K comparable, V any] struct{ base }
@@ -64,7 +64,7 @@ func Map[K comparable, V any](name string) MapDescriptor[K, V] {
 }
 
 func (d MapDescriptor[K, V]) WithTTL(ttl TTL) MapDescriptor[K, V] { d.ttl = ttl; return d }
-func (MapDescriptor[K, V]) StateKind() Kind                        { return KindMap }
+func (MapDescriptor[K, V]) StateKind() Kind                       { return KindMap }
 
 // ReducingDescriptor describes a ReducingState[T].
 type ReducingDescriptor[T any] struct {
@@ -78,7 +78,7 @@ func Reducing[T any](name string, reduce func(a, b T) T) ReducingDescriptor[T] {
 }
 
 func (d ReducingDescriptor[T]) WithTTL(ttl TTL) ReducingDescriptor[T] { d.ttl = ttl; return d }
-func (ReducingDescriptor[T]) StateKind() Kind                          { return KindReducing }
+func (ReducingDescriptor[T]) StateKind() Kind                         { return KindReducing }
 
 // AggregatingDescriptor describes an AggregatingState[IN, OUT] with
 // accumulator type ACC.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 
 	"github.com/eddy-streams/eddy/internal/graph"
@@ -49,6 +50,18 @@ func assignSlots(jg *graph.JobGraph) map[string]int {
 // ctx is cancelled. On a failure every other task is cancelled, and Run
 // returns only after all of them exited, with the failure as its error.
 func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor) (err error) {
+	// Coordinators run user code (split enumerators) on this goroutine: a
+	// panic there fails the job instead of crashing the process. (Tasks
+	// recover their own panics.)
+	defer func() {
+		if r := recover(); r != nil {
+			perr, ok := r.(error)
+			if !ok {
+				perr = fmt.Errorf("%v", r)
+			}
+			err = fmt.Errorf("job master: panic: %w\n%s", perr, debug.Stack())
+		}
+	}()
 	if need := SlotsNeeded(jg); need > tm.NumSlots() {
 		return fmt.Errorf("the job needs %d slots but the task manager offers %d (taskmanager.numberOfTaskSlots)", need, tm.NumSlots())
 	}

@@ -6,7 +6,8 @@ import "github.com/eddy-streams/eddy/internal/event"
 // the input's watermark, as Flink's StatusWatermarkValve: the minimum over
 // active channels that are aligned. A channel that turns active again with a
 // watermark behind the input's does not pull it back; it is counted again
-// once it caught up. When every channel is idle the input is idle.
+// once it caught up. When every channel is idle the input is idle, and its
+// watermark is the highest of the channels' (Flink flushes them so).
 type Valve struct {
 	wm      []int64
 	idle    []bool
@@ -59,6 +60,20 @@ func (v *Valve) Status(ch int, idle bool) (wm int64, advanced bool, inputIdle bo
 	all := true
 	for _, i := range v.idle {
 		all = all && i
+	}
+	if idle && all && v.wm[ch] == v.current {
+		// As Flink (FLINK-18934): no channel advances while all are idle,
+		// so the watermarks are flushed: the input's watermark becomes the
+		// highest of all channels. (Only if the channel that just turned
+		// idle held the watermark back; otherwise advance did it.)
+		m := v.current
+		for _, w := range v.wm {
+			m = max(m, w)
+		}
+		if m > v.current {
+			v.current = m
+			wm, advanced = m, true
+		}
 	}
 	changed := all != v.idleOut
 	v.idleOut = all

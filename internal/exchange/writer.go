@@ -15,6 +15,10 @@ type Writer[T any] struct {
 	selector  Selector[T] // nil: broadcast
 	done      <-chan struct{}
 	pending   int // channels with a non-empty batch
+	// selecting holds the record being routed: the selector gets a pointer
+	// to it rather than to Collect's parameter, which would then escape to
+	// the heap (an allocation per record).
+	selecting operator.Record[T]
 }
 
 // NewWriter returns a writer over chans. A nil selector broadcasts every
@@ -35,7 +39,12 @@ func (w *Writer[T]) Collect(r operator.Record[T]) {
 		}
 		return
 	}
-	w.add(w.selector.Select(&r), r)
+	if len(w.chans) == 1 {
+		w.add(0, r)
+		return
+	}
+	w.selecting = r
+	w.add(w.selector.Select(&w.selecting), r)
 }
 
 func (w *Writer[T]) add(i int, r operator.Record[T]) {

@@ -86,6 +86,7 @@ func BuildJobGraph(g *StreamGraph) (*JobGraph, error) {
 			}
 		}
 	}
+	errs = append(errs, checkSideOutputTypes(g)...)
 	if err := checkUIDs(g); err != nil {
 		errs = append(errs, err)
 	}
@@ -134,4 +135,23 @@ func checkUIDs(g *StreamGraph) error {
 		seen[n.UID] = n
 	}
 	return nil
+}
+
+// checkSideOutputTypes reports a side-output tag used with two element types.
+func checkSideOutputTypes(g *StreamGraph) []error {
+	var errs []error
+	for _, n := range g.Nodes {
+		types := map[string]TypeOps{}
+		for _, e := range n.Outputs {
+			if e.SideOutput == "" {
+				continue
+			}
+			if t, ok := types[e.SideOutput]; ok && t != e.Type {
+				errs = append(errs, fmt.Errorf("operator %q: side output %q is read with two different element types", n.Name, e.SideOutput))
+				continue
+			}
+			types[e.SideOutput] = e.Type
+		}
+	}
+	return errs
 }

@@ -34,8 +34,8 @@ type TwoInput[IN1, IN2 any] interface {
 type Lifecycle struct{}
 
 func (Lifecycle) Open(*Context) error { return nil }
-func (Lifecycle) Finish() error        { return nil }
-func (Lifecycle) Close() error         { return nil }
+func (Lifecycle) Finish() error       { return nil }
+func (Lifecycle) Close() error        { return nil }
 
 // Forward gives an operator the default watermark handling of a stateless
 // operator without timers: watermarks and status pass through to Out.

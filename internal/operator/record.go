@@ -32,6 +32,6 @@ type Output[T any] interface {
 // Discard is an Output that drops everything.
 type Discard[T any] struct{}
 
-func (Discard[T]) Collect(Record[T])         {}
-func (Discard[T]) EmitWatermark(int64)       {}
-func (Discard[T]) EmitWatermarkStatus(bool)  {}
+func (Discard[T]) Collect(Record[T])        {}
+func (Discard[T]) EmitWatermark(int64)      {}
+func (Discard[T]) EmitWatermarkStatus(bool) {}

@@ -79,7 +79,9 @@ func (t *Task) SetBufferTimeout(ms int64) { t.flushInterval = ms }
 
 // New returns an empty task; the builder adds operators, gates and writers.
 func New(name string, subtask, parallelism int, clock operator.Clock) *Task {
-	return &Task{Name: name, Subtask: subtask, Parallelism: parallelism, clock: clock, mailbox: newMailbox(), notify: make(chan struct{}, 1)}
+	t := &Task{Name: name, Subtask: subtask, Parallelism: parallelism, clock: clock, mailbox: newMailbox(), notify: make(chan struct{}, 1)}
+	t.timers.cursor = &t.cur
+	return t
 }
 
 // DisplayName is the task's name with its subtask, as Flink prints it.

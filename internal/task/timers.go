@@ -7,12 +7,16 @@ import "container/heap"
 type procTimers struct {
 	h   timerHeap
 	seq uint64
+	// cursor is the task's cursor: a callback runs with it on the operator
+	// that registered the callback, so a failure in it names that operator.
+	cursor *int
 }
 
 type procTimer struct {
 	at        int64
 	seq       uint64
 	fn        func(now int64)
+	op        int // the cursor when the callback was registered
 	cancelled bool
 }
 
@@ -39,6 +43,9 @@ func (h *timerHeap) Pop() any {
 func (p *procTimers) At(ts int64, fn func(now int64)) func() {
 	p.seq++
 	t := &procTimer{at: ts, seq: p.seq, fn: fn}
+	if p.cursor != nil {
+		t.op = *p.cursor
+	}
 	heap.Push(&p.h, t)
 	return func() { t.cancelled = true }
 }
@@ -60,6 +67,9 @@ func (p *procTimers) fire(now int64) bool {
 	for len(p.h) > 0 && p.h[0].at <= now {
 		t := heap.Pop(&p.h).(*procTimer)
 		if !t.cancelled {
+			if p.cursor != nil {
+				*p.cursor = t.op
+			}
 			t.fn(now)
 			fired = true
 		}
