@@ -24,7 +24,11 @@ type Config struct {
 	MaxParallelism int
 	// AutoWatermarkInterval is pipeline.auto-watermark-interval.
 	AutoWatermarkInterval time.Duration
-	// BufferTimeout is execution.buffer-timeout.
+	// BufferTimeout is execution.buffer-timeout, with Flink's meaning: a
+	// partial batch is sent at least this often; 0 sends every record at
+	// once (lowest latency, lowest throughput); -1 (any negative value)
+	// sends batches only when full. In every case a task also sends its
+	// partial batches when it runs out of input, before it waits.
 	BufferTimeout time.Duration
 	// BatchSize is the number of records per exchange buffer
 	// (eddy.exchange.batch-size).
@@ -97,6 +101,12 @@ func (c *Config) set(key, value string) error {
 	return err
 }
 
+// Upper bounds that keep a mistyped exchange size from exhausting memory.
+const (
+	maxBatchSize         = 1 << 16
+	maxBuffersPerChannel = 1 << 10
+)
+
 func (c *Config) validate() error {
 	switch {
 	case c.Parallelism <= 0:
@@ -107,12 +117,12 @@ func (c *Config) validate() error {
 		return fmt.Errorf("parallelism.default %d is greater than pipeline.max-parallelism %d", c.Parallelism, c.MaxParallelism)
 	case c.AutoWatermarkInterval <= 0:
 		return fmt.Errorf("pipeline.auto-watermark-interval must be positive, got %v", c.AutoWatermarkInterval)
-	case c.BufferTimeout < 0:
-		return fmt.Errorf("execution.buffer-timeout must not be negative, got %v", c.BufferTimeout)
-	case c.BatchSize <= 0:
-		return fmt.Errorf("eddy.exchange.batch-size must be positive, got %d", c.BatchSize)
-	case c.BuffersPerChannel <= 0:
-		return fmt.Errorf("taskmanager.network.memory.buffers-per-channel must be positive, got %d", c.BuffersPerChannel)
+	case c.BufferTimeout < 0 && c.BufferTimeout != -time.Millisecond:
+		return fmt.Errorf("execution.buffer-timeout must be -1 (flush only full batches), 0 or positive, got %v", c.BufferTimeout)
+	case c.BatchSize <= 0 || c.BatchSize > maxBatchSize:
+		return fmt.Errorf("eddy.exchange.batch-size must be in [1, %d], got %d", maxBatchSize, c.BatchSize)
+	case c.BuffersPerChannel <= 0 || c.BuffersPerChannel > maxBuffersPerChannel:
+		return fmt.Errorf("taskmanager.network.memory.buffers-per-channel must be in [1, %d], got %d", maxBuffersPerChannel, c.BuffersPerChannel)
 	case c.TaskSlots < 0:
 		return fmt.Errorf("taskmanager.numberOfTaskSlots must not be negative, got %d", c.TaskSlots)
 	}
@@ -241,11 +251,20 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 	for _, r := range e.resets {
 		r()
 	}
+	batchSize, flushEvery := e.cfg.BatchSize, e.cfg.BufferTimeout.Milliseconds()
+	switch {
+	case e.cfg.BufferTimeout == 0:
+		batchSize, flushEvery = 1, 0 // every record is sent at once
+	case e.cfg.BufferTimeout < 0:
+		flushEvery = 0 // full batches only (and when the task goes idle)
+	case flushEvery == 0:
+		flushEvery = 1
+	}
 	opts := cluster.Options{
 		JobName:             jobName,
-		BatchSize:           e.cfg.BatchSize,
+		BatchSize:           batchSize,
 		Credits:             e.cfg.BuffersPerChannel,
-		BufferTimeoutMillis: e.cfg.BufferTimeout.Milliseconds(),
+		BufferTimeoutMillis: flushEvery,
 		Clock:               e.clock,
 		NewKeyedBackend: func(_ string, r keygroup.Range) (statebackend.Keyed, error) {
 			return heap.New(r, e.clock), nil

@@ -625,11 +625,13 @@ var rtBadOptions = []struct {
 	{"pipeline.max-parallelism", "-1", "max-parallelism"},
 	{"pipeline.auto-watermark-interval", "0", "must be positive"},
 	{"pipeline.auto-watermark-interval", "soon", "not a duration"},
-	{"execution.buffer-timeout", "-5ms", "must not be negative"},
+	{"execution.buffer-timeout", "-5ms", "must be -1"},
 	{"execution.buffer-timeout", "abc", "not a duration"},
-	{"eddy.exchange.batch-size", "0", "must be positive"},
+	{"eddy.exchange.batch-size", "0", "must be in [1, 65536]"},
+	{"eddy.exchange.batch-size", "1000000000", "must be in [1, 65536]"},
 	{"eddy.exchange.batch-size", "1.5", "not an integer"},
-	{"taskmanager.network.memory.buffers-per-channel", "0", "must be positive"},
+	{"taskmanager.network.memory.buffers-per-channel", "0", "must be in [1, 1024]"},
+	{"taskmanager.network.memory.buffers-per-channel", "1000000000", "must be in [1, 1024]"},
 	{"taskmanager.numberOfTaskSlots", "-1", "must not be negative"},
 }
 

@@ -89,3 +89,30 @@ func TestSmokeKeyedProcessWordCount(t *testing.T) {
 		t.Fatalf("rolling reduce emitted %d", len(rolling.Values()))
 	}
 }
+
+// Every buffer timeout gives the same result; only latency differs.
+func TestBufferTimeoutModes(t *testing.T) {
+	for _, timeout := range []string{"0", "-1", "1", "100ms"} {
+		env := NewEnv().SetParallelism(2)
+		if err := env.Configure(map[string]string{"execution.buffer-timeout": timeout}); err != nil {
+			t.Fatal(err)
+		}
+		src := FromGenerator(env, 5000, func(i int64) KeyValue[int64, int64] { return KeyValue[int64, int64]{i % 3, i} })
+		sums := Collect(Reduce(KeyBy(src, func(kv KeyValue[int64, int64]) int64 { return kv.Key }),
+			func(a, b KeyValue[int64, int64]) KeyValue[int64, int64] { return KeyValue[int64, int64]{a.Key, a.Value + b.Value} }))
+		if _, err := env.Execute(context.Background(), "timeouts"); err != nil {
+			t.Fatalf("buffer-timeout %s: %v", timeout, err)
+		}
+		final := map[int64]int64{}
+		for _, kv := range sums.Values() {
+			final[kv.Key] = max(final[kv.Key], kv.Value)
+		}
+		var total int64
+		for _, v := range final {
+			total += v
+		}
+		if want := int64(4999 * 5000 / 2); total != want {
+			t.Errorf("buffer-timeout %s: total %d, want %d", timeout, total, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package statebackend
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -105,6 +106,10 @@ func (s *TimerService[N]) register(q *timerQueue[N], ns N, ts int64) {
 		panic(fmt.Sprintf("statebackend: timer registered with no current key (key group %d)", kg))
 	}
 	id := s.id(ns, ts)
+	if len(q.lastID) > 0 && bytes.Equal(id, q.lastID) {
+		return
+	}
+	q.lastID = append(q.lastID[:0], id...)
 	if _, ok := q.byID[string(id)]; ok {
 		return
 	}
@@ -136,6 +141,11 @@ type timerEntry[N any] struct {
 type timerQueue[N any] struct {
 	heap []*timerEntry[N]
 	byID map[string]*timerEntry[N]
+	// lastID is the id of the timer registered last, if it is still
+	// pending: operators often register the same timer twice in a row (a
+	// window's trigger timer and its cleanup timer), and this saves the
+	// second lookup.
+	lastID []byte
 }
 
 func (q *timerQueue[N]) less(i, j int) bool {
@@ -171,6 +181,7 @@ func (q *timerQueue[N]) remove(id []byte) {
 func (q *timerQueue[N]) removeAt(i int) {
 	e := q.heap[i]
 	delete(q.byID, e.id)
+	q.lastID = q.lastID[:0]
 	last := len(q.heap) - 1
 	if i != last {
 		q.swap(i, last)
