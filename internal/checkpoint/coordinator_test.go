@@ -1,0 +1,176 @@
+package checkpoint
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of testdata scripts")
+
+// TestScripts runs the interaction scripts in testdata: each block is a
+// command, a "----" line and the decisions the coordinator made (its Ready
+// after the command), as in etcd's raft interaction tests.
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) { runScript(t, f) })
+	}
+}
+
+func runScript(t *testing.T, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *Coordinator
+	var out strings.Builder
+	blocks := strings.Split(strings.TrimSpace(string(data)), "\n\n")
+	for _, block := range blocks {
+		cmd, want, ok := strings.Cut(block, "\n----")
+		if !ok {
+			t.Fatalf("block without ----: %q", block)
+		}
+		want = strings.TrimPrefix(want, "\n")
+		got, err := runCommand(&c, strings.TrimSpace(cmd))
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		fmt.Fprintf(&out, "%s\n----\n%s\n\n", cmd, got)
+		if !*rewrite && got != want {
+			t.Errorf("%s: %s\n got:\n%s\nwant:\n%s", path, cmd, got, want)
+		}
+	}
+	if *rewrite {
+		if err := os.WriteFile(path, []byte(strings.TrimSpace(out.String())+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func runCommand(cp **Coordinator, line string) (string, error) {
+	fields := strings.Fields(line)
+	args := map[string]string{}
+	for _, f := range fields[1:] {
+		k, v, _ := strings.Cut(f, "=")
+		args[k] = v
+	}
+	num := func(k string) int64 {
+		n, _ := strconv.ParseInt(args[k], 10, 64)
+		return n
+	}
+	switch fields[0] {
+	case "new":
+		cfg := DefaultConfig()
+		if v, ok := args["interval"]; ok {
+			cfg.Interval = time.Duration(num("interval")) * time.Millisecond
+			_ = v
+		}
+		if _, ok := args["timeout"]; ok {
+			cfg.Timeout = time.Duration(num("timeout")) * time.Millisecond
+		}
+		if _, ok := args["min-pause"]; ok {
+			cfg.MinPause = time.Duration(num("min-pause")) * time.Millisecond
+		}
+		if _, ok := args["max-concurrent"]; ok {
+			cfg.MaxConcurrent = int(num("max-concurrent"))
+		}
+		if _, ok := args["tolerable"]; ok {
+			cfg.TolerableFailures = int(num("tolerable"))
+		}
+		if _, ok := args["retained"]; ok {
+			cfg.Retained = int(num("retained"))
+		}
+		c, err := New(cfg, strings.Split(args["tasks"], ","), num("last"))
+		if err != nil {
+			return "", err
+		}
+		*cp = c
+		return "ok", nil
+	}
+	c := *cp
+	var err error
+	switch fields[0] {
+	case "tick":
+		c.Tick(num("now"))
+	case "ack":
+		err = c.Step(Ack{ID: num("id"), Task: args["task"], State: "state-" + args["task"] + "-" + args["id"]})
+	case "decline":
+		err = c.Step(Decline{ID: num("id"), Task: args["task"], Reason: args["reason"]})
+	case "savepoint":
+		err = c.Step(RequestSavepoint{})
+	default:
+		return "", fmt.Errorf("unknown command %q", fields[0])
+	}
+	if err != nil {
+		return "", err
+	}
+	r := c.Ready()
+	c.Advance()
+	return describe(r, c), nil
+}
+
+func describe(r Ready, c *Coordinator) string {
+	var lines []string
+	for _, tr := range r.Triggers {
+		lines = append(lines, fmt.Sprintf("trigger %s %d at %d", tr.Kind, tr.ID, tr.Timestamp))
+	}
+	for _, d := range r.Completed {
+		lines = append(lines, fmt.Sprintf("complete %s %d in %dms states %v", d.Kind, d.ID, d.Duration, sortedStates(d.States)))
+	}
+	for _, a := range r.Aborted {
+		lines = append(lines, fmt.Sprintf("abort %s %d: %s; states %v", a.Kind, a.ID, a.Reason, sortedStates(a.States)))
+	}
+	for _, s := range r.Subsumed {
+		lines = append(lines, fmt.Sprintf("subsume %d", s.ID))
+	}
+	for _, d := range r.Discarded {
+		lines = append(lines, fmt.Sprintf("discard %v", d))
+	}
+	if r.Failure != nil {
+		lines = append(lines, "fail job: "+r.Failure.Error())
+	}
+	lines = append(lines, fmt.Sprintf("pending %v", c.Pending()))
+	return strings.Join(lines, "\n")
+}
+
+func sortedStates(m map[string]any) []string {
+	var s []string
+	for _, v := range m {
+		s = append(s, fmt.Sprint(v))
+	}
+	slices.Sort(s)
+	return s
+}
+
+func TestConfigValidation(t *testing.T) {
+	bad := []Config{
+		{Interval: -1, Timeout: time.Second, MaxConcurrent: 1, Retained: 1},
+		{Interval: time.Millisecond, Timeout: time.Second, MaxConcurrent: 1, Retained: 1},
+		{Timeout: 0, MaxConcurrent: 1, Retained: 1},
+		{Timeout: time.Second, MaxConcurrent: 0, Retained: 1},
+		{Timeout: time.Second, MaxConcurrent: 1, Retained: 0},
+		{Timeout: time.Second, MaxConcurrent: 1, Retained: 1, TolerableFailures: -1},
+		{Timeout: time.Second, MaxConcurrent: 1, Retained: 1, MinPause: -1},
+	}
+	for _, cfg := range bad {
+		if _, err := New(cfg, []string{"a"}, 0); err == nil {
+			t.Errorf("config %+v accepted", cfg)
+		}
+	}
+	if _, err := New(DefaultConfig(), nil, 0); err == nil {
+		t.Error("no tasks accepted")
+	}
+	if _, err := New(DefaultConfig(), []string{"a", "a"}, 0); err == nil {
+		t.Error("duplicate tasks accepted")
+	}
+}
