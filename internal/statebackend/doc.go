@@ -9,4 +9,12 @@
 // created through the generic functions of this package (NewValue, NewList,
 // ...), which dispatch on the concrete backend: Go methods cannot have type
 // parameters, and the set of backends is deliberately small.
+//
+// Backends that support checkpoints implement Snapshotter (a snapshot taken
+// synchronously and cheaply on the task goroutine, written asynchronously
+// from another) and Restorer (restore from the snapshot streams of one or
+// more old subtasks, keeping the key groups of the backend's range). The
+// stream format, shared by every backend, is package stateio's,
+// specified in docs/format/keyed-state.md. Timer services are part of the
+// snapshot of their backend.
 package statebackend

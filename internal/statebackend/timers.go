@@ -3,9 +3,13 @@ package statebackend
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
+	"github.com/eddy-streams/eddy/internal/statebackend/cowmap"
+	"github.com/eddy-streams/eddy/internal/statebackend/stateio"
 	"github.com/eddy-streams/eddy/serde"
 )
 
@@ -22,25 +26,168 @@ type Timer[N any] struct {
 // operator for one namespace type, scoped by key like keyed state (Flink's
 // InternalTimerService). Timers are deduplicated per (key, namespace,
 // timestamp). It is used from the subtask's goroutine only.
+//
+// Timers are state: a timer service registers itself with its backend (if
+// the backend is a stateio.SectionHost, as the heap backend is) under the
+// state name TimerStatePrefix+name, is part of the backend's snapshots, by
+// key group, and gets back the timers of the backend's key groups when it
+// is created after the backend restored a snapshot. Its snapshots are
+// copy-on-write like the backend's tables.
 type TimerService[N any] struct {
 	b           Keyed
 	codec       serde.Codec[N]
+	meta        stateio.StateMeta
 	event, proc timerQueue[N]
 	buf         []byte
 }
 
+// TimerStatePrefix starts the state names of timer services in snapshots.
+const TimerStatePrefix = "_timer_state/"
+
+// DefaultTimerServiceName is the name NewTimerService gives the first timer
+// service of a backend; the next ones are "timers#2", "timers#3", ... in the
+// order of their creation.
+const DefaultTimerServiceName = "timers"
+
 // NewTimerService returns an empty timer service whose timers are scoped to
-// the current key of b, with namespaces encoded by ns.
+// the current key of b, with namespaces encoded by ns, named after the
+// number of timer services b has (see DefaultTimerServiceName). It panics
+// where NewNamedTimerService returns an error.
 func NewTimerService[N any](b Keyed, ns serde.Codec[N]) *TimerService[N] {
 	if ns == nil {
 		panic("statebackend: NewTimerService with a nil namespace codec")
 	}
-	return &TimerService[N]{
+	for i := 1; ; i++ {
+		name := DefaultTimerServiceName
+		if i > 1 {
+			name = fmt.Sprintf("%s#%d", DefaultTimerServiceName, i)
+		}
+		s, err := NewNamedTimerService(b, name, ns)
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, stateio.ErrNameTaken) {
+			panic(fmt.Sprintf("statebackend: %v", err))
+		}
+	}
+}
+
+// NewNamedTimerService returns a timer service whose timers are scoped to the
+// current key of b, with namespaces encoded by ns, registered with b under
+// name (Flink names them "window-timers", "user-timers", ...). If b restored
+// timers of that name, the service holds those of b's key groups; their
+// namespace type must be N. It is an error to create two services of one
+// name on a backend.
+func NewNamedTimerService[N any](b Keyed, name string, ns serde.Codec[N]) (*TimerService[N], error) {
+	if ns == nil {
+		return nil, fmt.Errorf("statebackend: timer service %q with a nil namespace codec", name)
+	}
+	if name == "" {
+		return nil, errors.New("statebackend: timer service with an empty name")
+	}
+	r := b.KeyGroupRange()
+	s := &TimerService[N]{
 		b:     b,
 		codec: ns,
-		event: timerQueue[N]{byID: make(map[string]*timerEntry[N])},
-		proc:  timerQueue[N]{byID: make(map[string]*timerEntry[N])},
+		meta: stateio.StateMeta{
+			Name:          TimerStatePrefix + name,
+			Kind:          stateio.KindTimers,
+			Timestamps:    true,
+			NamespaceType: reflect.TypeFor[N]().String(),
+		},
+		event: timerQueue[N]{byID: cowmap.New[timerEntry[N]](r.Len()), kgStart: r.Start},
+		proc:  timerQueue[N]{byID: cowmap.New[timerEntry[N]](r.Len()), kgStart: r.Start},
 	}
+	if h, ok := b.(stateio.SectionHost); ok {
+		if err := h.AddSection(s, s.load); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// load adds the timers of a restored snapshot.
+func (s *TimerService[N]) load(rs *stateio.RestoredState) error {
+	r := s.b.KeyGroupRange()
+	return rs.ForEach(func(kg int, e *stateio.Entry) error {
+		if !r.Contains(kg) {
+			return nil
+		}
+		ns, n, err := s.codec.Decode(e.Namespace)
+		if err == nil && n != len(e.Namespace) {
+			err = fmt.Errorf("%d bytes left after the namespace", len(e.Namespace)-n)
+		}
+		if err != nil {
+			return fmt.Errorf("statebackend: cannot restore timers of %q: key group %d, key %x: namespace %x: %w", s.meta.Name, kg, e.Key, e.Namespace, err)
+		}
+		for _, el := range e.Elems {
+			q := &s.event
+			if el.Value[0] == stateio.ProcessingTime {
+				q = &s.proc
+			}
+			id := append(append(s.buf[:0], e.Key...), e.Namespace...)
+			id = binary.BigEndian.AppendUint64(id, uint64(el.TS))
+			s.buf = id
+			if q.byID.Get(kg-q.kgStart, id) != nil {
+				continue
+			}
+			q.push(&timerEntry[N]{
+				Timer: Timer[N]{Timestamp: el.TS, Key: slices.Clone(e.Key), KeyGroup: kg, Namespace: ns},
+				id:    string(id),
+			})
+		}
+		return nil
+	})
+}
+
+// Meta returns the timers' metadata in snapshots; with Freeze, it makes
+// the service a stateio.Section.
+func (s *TimerService[N]) Meta() *stateio.StateMeta { return &s.meta }
+
+// Freeze returns a frozen view of the timers for a snapshot of the backend.
+// It is called by the backend's Snapshot.
+func (s *TimerService[N]) Freeze() stateio.FrozenSection {
+	return &timerView[N]{
+		meta:    s.meta,
+		kgStart: s.event.kgStart,
+		event:   s.event.byID.Freeze(),
+		proc:    s.proc.byID.Freeze(),
+		s:       s,
+	}
+}
+
+// timerView is a frozen view of a timer service's timers.
+type timerView[N any] struct {
+	meta        stateio.StateMeta
+	kgStart     int
+	event, proc cowmap.View[timerEntry[N]]
+	s           *TimerService[N]
+}
+
+func (v *timerView[N]) Meta() *stateio.StateMeta { return &v.meta }
+
+func (v *timerView[N]) AppendKeyGroup(dst []byte, kg int) ([]byte, int) {
+	idx := kg - v.kgStart
+	if idx < 0 || idx >= v.event.Len() {
+		return dst, 0
+	}
+	n := 0
+	for domain, view := range [...]cowmap.View[timerEntry[N]]{stateio.EventTime: v.event, stateio.ProcessingTime: v.proc} {
+		view.Range(idx, func(id string, e *timerEntry[N]) {
+			// id is key | namespace | timestamp; e.index is not read.
+			kl := len(e.Key)
+			dst = stateio.AppendEntryHead(dst, id[:kl], id[kl:len(id)-8], 1)
+			dst = stateio.AppendTS(dst, e.Timestamp)
+			dst = append(dst, 1, byte(domain))
+			n++
+		})
+	}
+	return dst, n
+}
+
+func (v *timerView[N]) Release() {
+	v.s.event.byID.Release()
+	v.s.proc.byID.Release()
 }
 
 // RegisterEventTimeTimer registers a timer of the current key that fires
@@ -50,7 +197,7 @@ func (s *TimerService[N]) RegisterEventTimeTimer(ns N, ts int64) { s.register(&s
 
 // DeleteEventTimeTimer deletes an event-time timer of the current key, if it
 // exists.
-func (s *TimerService[N]) DeleteEventTimeTimer(ns N, ts int64) { s.event.remove(s.id(ns, ts)) }
+func (s *TimerService[N]) DeleteEventTimeTimer(ns N, ts int64) { s.delete(&s.event, ns, ts) }
 
 // RegisterProcessingTimeTimer registers a timer of the current key that
 // fires when processing time reaches ts. Registering an existing timer again
@@ -59,7 +206,7 @@ func (s *TimerService[N]) RegisterProcessingTimeTimer(ns N, ts int64) { s.regist
 
 // DeleteProcessingTimeTimer deletes a processing-time timer of the current
 // key, if it exists.
-func (s *TimerService[N]) DeleteProcessingTimeTimer(ns N, ts int64) { s.proc.remove(s.id(ns, ts)) }
+func (s *TimerService[N]) DeleteProcessingTimeTimer(ns N, ts int64) { s.delete(&s.proc, ns, ts) }
 
 // AdvanceWatermark fires every event-time timer with a timestamp <= wm, in
 // timestamp order, removing it first and setting the backend's current key
@@ -110,13 +257,23 @@ func (s *TimerService[N]) register(q *timerQueue[N], ns N, ts int64) {
 		return
 	}
 	q.lastID = append(q.lastID[:0], id...)
-	if _, ok := q.byID[string(id)]; ok {
+	if q.byID.Get(kg-q.kgStart, id) != nil {
 		return
 	}
 	q.push(&timerEntry[N]{
 		Timer: Timer[N]{Timestamp: ts, Key: slices.Clone(s.b.CurrentKey()), KeyGroup: kg, Namespace: ns},
 		id:    string(id),
 	})
+}
+
+func (s *TimerService[N]) delete(q *timerQueue[N], ns N, ts int64) {
+	kg := s.b.CurrentKeyGroup()
+	if !s.b.KeyGroupRange().Contains(kg) {
+		return // no current key: no timer of it
+	}
+	if e := q.byID.Get(kg-q.kgStart, s.id(ns, ts)); e != nil {
+		q.removeAt(e.index)
+	}
 }
 
 func (s *TimerService[N]) advance(q *timerQueue[N], until int64, fire func(Timer[N])) {
@@ -128,7 +285,8 @@ func (s *TimerService[N]) advance(q *timerQueue[N], until int64, fire func(Timer
 	}
 }
 
-// timerEntry is a registered timer.
+// timerEntry is a registered timer. Everything but index is immutable, so
+// that snapshots read it while the task goes on.
 type timerEntry[N any] struct {
 	Timer[N]
 	id    string // see TimerService.id
@@ -140,7 +298,10 @@ type timerEntry[N any] struct {
 // for deduplication and deletion.
 type timerQueue[N any] struct {
 	heap []*timerEntry[N]
-	byID map[string]*timerEntry[N]
+	// byID indexes the timers by key-group index (KeyGroup - kgStart) and
+	// id, copy-on-write for snapshots.
+	byID    cowmap.Groups[timerEntry[N]]
+	kgStart int
 	// lastID is the id of the timer registered last, if it is still
 	// pending: operators often register the same timer twice in a row (a
 	// window's trigger timer and its cleanup timer), and this saves the
@@ -168,19 +329,13 @@ func (q *timerQueue[N]) swap(i, j int) {
 func (q *timerQueue[N]) push(e *timerEntry[N]) {
 	e.index = len(q.heap)
 	q.heap = append(q.heap, e)
-	q.byID[e.id] = e
+	q.byID.Put(e.KeyGroup-q.kgStart, e.id, e)
 	q.up(e.index)
-}
-
-func (q *timerQueue[N]) remove(id []byte) {
-	if e, ok := q.byID[string(id)]; ok {
-		q.removeAt(e.index)
-	}
 }
 
 func (q *timerQueue[N]) removeAt(i int) {
 	e := q.heap[i]
-	delete(q.byID, e.id)
+	q.byID.Delete(e.KeyGroup-q.kgStart, e.id)
 	q.lastID = q.lastID[:0]
 	last := len(q.heap) - 1
 	if i != last {

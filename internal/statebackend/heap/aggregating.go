@@ -21,7 +21,7 @@ func NewAggregating[N, IN, ACC, OUT any](b *Backend, d state.AggregatingDescript
 	if ns == nil {
 		return nil, nilCodec(d)
 	}
-	t, err := register[ACC](b, d, reflect.TypeFor[N](), nil)
+	t, err := register(b, d, reflect.TypeFor[N](), valueOps[ACC])
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/eddy-streams/eddy/internal/keygroup"
+	"github.com/eddy-streams/eddy/internal/statebackend/stateio"
 )
 
 // Clock gives processing time in epoch milliseconds, for state TTL.
@@ -32,11 +33,34 @@ type Backend struct {
 	version uint64
 
 	tables map[string]anyTable // nil once closed
+	// sections are the timer services that take part in snapshots.
+	sections map[string]stateio.Section
+	// restored holds the restored state no handle (or timer service) has
+	// been created for yet, by name.
+	restored map[string]*stateio.RestoredState
+	// snapshots counts the snapshots in flight.
+	snapshots int
+
+	opts Options
+}
+
+// Options are the options of a backend.
+type Options struct {
+	// RequireCodecs makes creating a state whose value (or map key) type
+	// has no default codec (serde.For) an error naming the state, for
+	// backends that take snapshots. Without it such states work, and
+	// Snapshot fails naming them.
+	RequireCodecs bool
 }
 
 // New returns an empty backend for the key groups kgRange. clock gives
 // processing time for TTL; nil means the wall clock.
 func New(kgRange keygroup.Range, clock Clock) *Backend {
+	return NewWithOptions(kgRange, clock, Options{})
+}
+
+// NewWithOptions is New with options.
+func NewWithOptions(kgRange keygroup.Range, clock Clock, opts Options) *Backend {
 	if clock == nil {
 		clock = wallClock{}
 	}
@@ -46,6 +70,9 @@ func New(kgRange keygroup.Range, clock Clock) *Backend {
 		keyGroup: -1,
 		kgIdx:    -1,
 		tables:   make(map[string]anyTable),
+		sections: make(map[string]stateio.Section),
+		restored: make(map[string]*stateio.RestoredState),
+		opts:     opts,
 	}
 }
 
@@ -81,19 +108,31 @@ func (b *Backend) KeyGroupRange() keygroup.Range { return b.kgRange }
 // valid only during the call. fn may read and write state, including
 // clearing the entry it is called with; entries it creates may or may not be
 // visited.
+//
+// Restored state no handle has been created for yet is reported too.
 func (b *Backend) Keys(stateName string, fn func(encodedKey []byte, encodedNamespace []byte)) {
-	t, ok := b.tables[stateName]
-	if !ok {
+	if t, ok := b.tables[stateName]; ok {
+		t.keys(fn)
 		return
 	}
-	t.keys(fn)
+	if rs, ok := b.restored[stateName]; ok && rs.Meta().Kind != stateio.KindTimers {
+		var buf []byte
+		_ = rs.ForEach(func(_ int, e *stateio.Entry) error {
+			buf = append(append(buf[:0], e.Key...), e.Namespace...)
+			fn(buf[:len(e.Key):len(e.Key)], buf[len(e.Key):])
+			return nil
+		})
+	}
 }
 
 // Close releases the backend's state. Handles must not be used afterwards.
+// Snapshots in flight stay valid.
 func (b *Backend) Close() error {
 	for _, t := range b.tables {
 		t.release()
 	}
 	b.tables = nil
+	b.sections = nil
+	b.restored = nil
 	return nil
 }

@@ -27,5 +27,52 @@
 // element and map state per map entry. Keys reports expired entries that have
 // not been cleaned up yet, as Flink does.
 //
-// A Backend and its handles are used from one goroutine.
+// # Snapshots
+//
+// Backend.Snapshot takes a snapshot for a checkpoint on the task goroutine,
+// in time independent of the amount of state, and the snapshot is written
+// (Snapshot.WriteKeyGroups, in the format of docs/format/keyed-state.md)
+// from another goroutine while the task keeps reading and writing state. It
+// is copy-on-write at two levels:
+//
+//   - The index. Each table's per-key-group maps are frozen (package cowmap):
+//     while a snapshot is in flight the task never writes them; inserts go
+//     to an overlay of the same shape, deletes of frozen keys leave
+//     tombstones in it, and lookups read the overlay first. When the last
+//     snapshot in flight is released (on the task goroutine), the overlay
+//     is merged into the maps, at a cost proportional to what was written
+//     meanwhile. A snapshot taken while another is in flight also keeps a
+//     copy of the overlay's index.
+//   - The entries. Every snapshot bumps the table's epoch; an entry stamped
+//     with an older epoch may be read by a snapshot and is never changed:
+//     the first access of it (read or write, since reads refresh TTL
+//     timestamps and hand values to user code) replaces it in the overlay
+//     by a copy, which is then changed in place as usual. The copy is deep
+//     for values holding slices, maps or pointers (through their codec), so
+//     that user code changing a value it got cannot reach the snapshot. The
+//     incremental TTL cleanup removes frozen entries that have expired
+//     entirely and skips the others.
+//
+// A value handed to user code must not be changed in place once a later
+// snapshot may have been taken (a value kept across elements), as in Flink;
+// changing it and writing it back while handling one element is fine.
+//
+// So the task pays, while a snapshot is in flight, one copy per entry it
+// touches and an extra map lookup on misses; with no snapshot in flight the
+// hot paths are unchanged (a branch). Timer services of package
+// statebackend register with the backend (AddSection) and are frozen the
+// same way in the same snapshot.
+//
+// Snapshots need the values' codecs: a table gets serde.For codecs of its
+// value (and map key) type when it is created. A state whose type has none
+// still works, but Snapshot fails naming it (or its creation fails, with
+// Options.RequireCodecs).
+//
+// Restore (or the Restore method) reads snapshot streams, keeps the key
+// groups of the backend's range and checks the whole stream first; states
+// come back when handles of their names are created, with the kinds and
+// types recorded in the stream.
+//
+// A Backend and its handles are used from one goroutine; a Snapshot's
+// WriteKeyGroups from any.
 package heap

@@ -63,7 +63,7 @@ func (h *handle[N, S]) get() *entry[S] {
 		return h.cached
 	}
 	k := h.key()
-	e := h.t.groups[h.b.kgIdx][string(k)]
+	e := h.t.lookup(h.b.kgIdx, k)
 	if e != nil && int(e.keyLen) != len(h.b.key) {
 		h.ambiguous()
 	}
@@ -110,13 +110,12 @@ func (h *handle[N, S]) mergeSources(target N, sources []N, take func(e *entry[S]
 		h.noKey()
 	}
 	h.tgt = h.codec.Append(append(h.tgt[:0], h.b.key...), target)
-	m := h.t.groups[h.b.kgIdx]
 	for _, s := range sources {
 		h.src = h.codec.Append(append(h.src[:0], h.b.key...), s)
 		if bytes.Equal(h.src, h.tgt) {
 			continue
 		}
-		e := m[string(h.src)]
+		e := h.t.lookup(h.b.kgIdx, h.src)
 		if e == nil {
 			continue
 		}
@@ -132,7 +131,7 @@ func (h *handle[N, S]) mergeSources(target N, sources []N, take func(e *entry[S]
 // mergeTarget returns the entry at the lookup bytes tgt of the current key,
 // creating it if create is set.
 func (h *handle[N, S]) mergeTarget(tgt []byte, create bool) *entry[S] {
-	e := h.t.groups[h.b.kgIdx][string(tgt)]
+	e := h.t.lookup(h.b.kgIdx, tgt)
 	if e == nil && create {
 		e = h.t.insert(h.b.kgIdx, tgt, len(h.b.key))
 	}

@@ -27,7 +27,7 @@ func NewList[N, T any](b *Backend, d state.ListDescriptor[T], ns serde.Codec[N])
 	if ns == nil {
 		return nil, nilCodec(d)
 	}
-	t, err := register(b, d, reflect.TypeFor[N](), purgeList[T])
+	t, err := register(b, d, reflect.TypeFor[N](), listOps[T])
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +48,16 @@ func purgeList[T any](t *table[listVal[T]], e *entry[listVal[T]], now int64) boo
 	clear(l.vals[n:])
 	l.vals, l.ts = l.vals[:n], l.ts[:n]
 	return n == 0
+}
+
+// expiredList reports whether every element of e has expired.
+func expiredList[T any](t *table[listVal[T]], e *entry[listVal[T]], now int64) bool {
+	for _, ts := range e.v.ts {
+		if !t.expired(ts, now) {
+			return false
+		}
+	}
+	return true
 }
 
 // Get returns the elements of the current key and namespace in insertion

@@ -26,7 +26,7 @@ func NewMap[N any, K comparable, V any](b *Backend, d state.MapDescriptor[K, V],
 	if ns == nil {
 		return nil, nilCodec(d)
 	}
-	t, err := register(b, d, reflect.TypeFor[N](), purgeMap[K, V])
+	t, err := register(b, d, reflect.TypeFor[N](), mapOps[K, V])
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +42,16 @@ func purgeMap[K comparable, V any](t *table[map[K]mapVal[V]], e *entry[map[K]map
 		}
 	}
 	return len(e.v) == 0
+}
+
+// expiredMap reports whether every map entry of e has expired.
+func expiredMap[K comparable, V any](t *table[map[K]mapVal[V]], e *entry[map[K]mapVal[V]], now int64) bool {
+	for _, mv := range e.v {
+		if !t.expired(mv.ts, now) {
+			return false
+		}
+	}
+	return true
 }
 
 // Get returns the value of k in the map of the current key and namespace.

@@ -20,7 +20,7 @@ func NewReducing[N, T any](b *Backend, d state.ReducingDescriptor[T], ns serde.C
 	if ns == nil {
 		return nil, nilCodec(d)
 	}
-	t, err := register[T](b, d, reflect.TypeFor[N](), nil)
+	t, err := register(b, d, reflect.TypeFor[N](), valueOps[T])
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func NewValue[N, T any](b *Backend, d state.ValueDescriptor[T], ns serde.Codec[N
 	if ns == nil {
 		return nil, nilCodec(d)
 	}
-	t, err := register[T](b, d, reflect.TypeFor[N](), nil)
+	t, err := register(b, d, reflect.TypeFor[N](), valueOps[T])
 	if err != nil {
 		return nil, err
 	}

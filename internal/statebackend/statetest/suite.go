@@ -78,6 +78,7 @@ func RunSuite(t *testing.T, newBackend NewBackend) {
 		{"TimerProcessingTime", testTimerProcessingTime},
 		{"TimerStateAccess", testTimerStateAccess},
 	}
+	tests = append(tests, snapshotTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newEnv(t, newBackend, keygroup.Range{Start: 0, End: MaxParallelism - 1}))
@@ -93,17 +94,26 @@ type env struct {
 	t     *testing.T
 	b     statebackend.Keyed
 	clock *ManualClock
+	nb    NewBackend
 }
 
 func newEnv(t *testing.T, newBackend NewBackend, r keygroup.Range) *env {
 	clock := &ManualClock{Millis: 1_000_000}
-	b := newBackend(t, r, clock)
-	t.Cleanup(func() {
+	e := &env{t: t, clock: clock, nb: newBackend}
+	e.b = e.newBackend(r)
+	return e
+}
+
+// newBackend returns another backend of the test for the key groups r, with
+// the test's clock, closed when the test ends.
+func (e *env) newBackend(r keygroup.Range) statebackend.Keyed {
+	b := e.nb(e.t, r, e.clock)
+	e.t.Cleanup(func() {
 		if err := b.Close(); err != nil {
-			t.Errorf("Close: %v", err)
+			e.t.Errorf("Close: %v", err)
 		}
 	})
-	return &env{t: t, b: b, clock: clock}
+	return b
 }
 
 var (
