@@ -26,6 +26,16 @@ type Options struct {
 	// NewKeyedBackend creates the keyed state backend of a keyed operator's
 	// subtask.
 	NewKeyedBackend func(operatorName string, r keygroup.Range) (statebackend.Keyed, error)
+	// CheckpointingMode is execution.checkpointing.mode: whether tasks
+	// align barriers over their inputs (exactly-once, the default) or not.
+	CheckpointingMode exchange.CheckpointingMode
+	// NewCheckpointHandler, if set, creates the snapshot hook of each
+	// deployed subtask (task.SetCheckpointHandler).
+	NewCheckpointHandler func(d *Deployment) task.CheckpointHandler
+
+	// deployed, if set, is called with the deployments before they are
+	// submitted (tests reach the tasks through it).
+	deployed func(deps []*Deployment)
 }
 
 // Deployment is one subtask ready to run in a slot.
@@ -62,6 +72,7 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 		for i := range ts {
 			ts[i] = task.New(v.Name, i, v.Parallelism, opts.Clock)
 			ts[i].SetBufferTimeout(opts.BufferTimeoutMillis)
+			ts[i].SetCheckpointingMode(opts.CheckpointingMode)
 			inputs[i] = make([][]any, v.Head.NumInputs)
 		}
 		x.tasks[v] = ts
@@ -78,7 +89,11 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 			if err := x.wire(v, i, t); err != nil {
 				return nil, fmt.Errorf("deploying %s: %w", t.DisplayName(), err)
 			}
-			deps = append(deps, &Deployment{Task: t, Vertex: v, Subtask: i, SlotKey: fmt.Sprintf("%s/%d", v.SlotSharingGroup, i)})
+			d := &Deployment{Task: t, Vertex: v, Subtask: i, SlotKey: fmt.Sprintf("%s/%d", v.SlotSharingGroup, i)}
+			if opts.NewCheckpointHandler != nil {
+				t.SetCheckpointHandler(opts.NewCheckpointHandler(d))
+			}
+			deps = append(deps, d)
 		}
 	}
 	return deps, nil

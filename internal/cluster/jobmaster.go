@@ -93,6 +93,9 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 	if err != nil {
 		return err
 	}
+	if opts.deployed != nil {
+		opts.deployed(deps)
+	}
 	for n, c := range coordinators {
 		if serr := c.Start(); serr != nil {
 			return fmt.Errorf("starting the coordinator of %q: %w", n.Name, serr)

@@ -1,3 +1,4 @@
 // Package event owns the vocabulary of the data path: timestamps, watermark
-// bounds and the element kinds that travel between tasks in order.
+// bounds, checkpoint barriers and the element kinds that travel between
+// tasks in order.
 package event

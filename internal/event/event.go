@@ -26,4 +26,21 @@ const (
 	WatermarkStatus
 	// EndOfPartition is the last buffer of a channel.
 	EndOfPartition
+	// CheckpointBarrier carries a checkpoint barrier (a Barrier). (The
+	// type is event.Barrier, so the kind has Flink's longer name.)
+	CheckpointBarrier
 )
+
+// Barrier is a checkpoint barrier: it flows in band with the records from
+// the sources, and every task snapshots its state when barrier ID has
+// arrived on its inputs (asynchronous barrier snapshotting, as Flink's
+// CheckpointBarrier).
+type Barrier struct {
+	// ID is the checkpoint's id; ids increase.
+	ID int64
+	// Timestamp is when the checkpoint was triggered, in epoch ms.
+	Timestamp int64
+	// Savepoint marks a savepoint: a checkpoint the user asked for, in a
+	// self-contained, portable format.
+	Savepoint bool
+}

@@ -3,6 +3,7 @@ package exchange
 import (
 	"testing"
 
+	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/operator"
 )
 
@@ -19,8 +20,10 @@ func (s *sumInput) ProcessWatermarkStatus(bool)             {}
 // runExchange moves n int64 records from a producer goroutine (a Writer)
 // to the calling goroutine (a Gate) over channels, the way two tasks do:
 // the consumer polls with the task's budget and sleeps on the notify
-// channel when nothing is queued.
-func runExchange(tb testing.TB, n, batchSize, credits, channels int) *sumInput {
+// channel when nothing is queued. With barrierEvery > 0 the gate is aligned
+// (exactly-once) and the producer emits a checkpoint barrier every
+// barrierEvery records.
+func runExchange(tb testing.TB, n, batchSize, credits, channels, barrierEvery int) *sumInput {
 	notify := make(chan struct{}, 1)
 	done := make(chan struct{})
 	defer close(done)
@@ -35,9 +38,27 @@ func runExchange(tb testing.TB, n, batchSize, credits, channels int) *sumInput {
 	w := NewWriter(chans, NewSelector[int64](kind, 0, channels), batchSize, done)
 	in := &sumInput{}
 	g := NewGate(chans, operator.Input[int64](in))
+	aligned := 0
+	if barrierEvery > 0 {
+		g.Align(NewAligner(channels, ExactlyOnce), 0, func(a Alignment) {
+			if a.Kind == Aligned {
+				aligned++
+			}
+		})
+	}
 	go func() {
-		for i := range n {
-			w.Collect(operator.Record[int64]{Value: int64(i)})
+		if barrierEvery == 0 {
+			// The loop of the baseline: nothing but Collect per record.
+			for i := range n {
+				w.Collect(operator.Record[int64]{Value: int64(i)})
+			}
+		} else {
+			for i := range n {
+				w.Collect(operator.Record[int64]{Value: int64(i)})
+				if (i+1)%barrierEvery == 0 {
+					w.EmitBarrier(event.Barrier{ID: int64((i + 1) / barrierEvery)})
+				}
+			}
 		}
 		w.End()
 	}()
@@ -49,6 +70,9 @@ func runExchange(tb testing.TB, n, batchSize, credits, channels int) *sumInput {
 	if in.n != int64(n) {
 		tb.Fatalf("consumed %d records, want %d", in.n, n)
 	}
+	if barrierEvery > 0 && aligned != n/barrierEvery {
+		tb.Fatalf("%d checkpoints aligned, want %d", aligned, n/barrierEvery)
+	}
 	return in
 }
 
@@ -58,17 +82,21 @@ func BenchmarkExchange(b *testing.B) {
 	for _, c := range []struct {
 		name                     string
 		batch, credits, channels int
+		barrierEvery             int
 	}{
-		{"batch=1024/credits=4", 1024, 4, 1},
-		{"batch=256/credits=4", 256, 4, 1},
-		{"batch=4096/credits=2", 4096, 2, 1},
+		{"batch=1024/credits=4", 1024, 4, 1, 0},
+		{"batch=256/credits=4", 256, 4, 1, 0},
+		{"batch=4096/credits=2", 4096, 2, 1, 0},
 		// A rebalancing writer over two channels (into one gate): the
 		// selector runs per record.
-		{"rebalance/channels=2/batch=1024/credits=4", 1024, 4, 2},
+		{"rebalance/channels=2/batch=1024/credits=4", 1024, 4, 2, 0},
+		// As above, aligned (exactly-once) with a checkpoint barrier every
+		// 100,000 records.
+		{"aligned/rebalance/channels=2/batch=1024/credits=4", 1024, 4, 2, 100_000},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			runExchange(b, b.N, c.batch, c.credits, c.channels)
+			runExchange(b, b.N, c.batch, c.credits, c.channels, c.barrierEvery)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
@@ -77,9 +105,11 @@ func BenchmarkExchange(b *testing.B) {
 func TestExchangeMovesEveryRecord(t *testing.T) {
 	const n = 100_003
 	for _, channels := range []int{1, 3} {
-		in := runExchange(t, n, 64, 2, channels)
-		if want := int64(n) * (n - 1) / 2; in.sum != want {
-			t.Fatalf("channels=%d: sum %d, want %d", channels, in.sum, want)
+		for _, barrierEvery := range []int{0, 1000} {
+			in := runExchange(t, n, 64, 2, channels, barrierEvery)
+			if want := int64(n) * (n - 1) / 2; in.sum != want {
+				t.Fatalf("channels=%d barrierEvery=%d: sum %d, want %d", channels, barrierEvery, in.sum, want)
+			}
 		}
 	}
 }

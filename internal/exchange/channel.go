@@ -9,12 +9,14 @@ import (
 )
 
 // Buffer is what travels on a channel: a batch of records, a watermark, a
-// watermark status change, or the end of the partition.
+// watermark status change, a checkpoint barrier, or the end of the
+// partition.
 type Buffer[T any] struct {
 	Kind      event.Kind
 	Records   []operator.Record[T]
 	Watermark int64
 	Idle      bool
+	Barrier   event.Barrier
 }
 
 // Channel is a local channel from one producer subtask to one consumer

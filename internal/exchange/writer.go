@@ -6,8 +6,9 @@ import (
 )
 
 // Writer is the Output of a producer on one edge: it batches records per
-// channel and sends a batch when it is full, before any watermark or status
-// change (order on a channel is never broken), on Flush, and at the end.
+// channel and sends a batch when it is full, before any watermark, status
+// change or barrier (order on a channel is never broken), on Flush, and at
+// the end.
 type Writer[T any] struct {
 	chans     []*Channel[T]
 	batches   [][]operator.Record[T]
@@ -88,6 +89,12 @@ func (w *Writer[T]) EmitWatermark(wm int64) {
 // EmitWatermarkStatus flushes and sends the status on every channel.
 func (w *Writer[T]) EmitWatermarkStatus(idle bool) {
 	w.broadcastEvent(Buffer[T]{Kind: event.WatermarkStatus, Idle: idle})
+}
+
+// EmitBarrier flushes and sends checkpoint barrier b on every channel: the
+// records collected before it go out before it.
+func (w *Writer[T]) EmitBarrier(b event.Barrier) {
+	w.broadcastEvent(Buffer[T]{Kind: event.CheckpointBarrier, Barrier: b})
 }
 
 // End flushes and sends the end of the partition on every channel.

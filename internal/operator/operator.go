@@ -5,6 +5,8 @@ package operator
 // emits), then the input methods, then — only when all inputs ended —
 // Finish (chain head first, so flushed results reach the operators after
 // it), then Close (always, also after a failure or cancellation).
+// Operators that take part in checkpoints implement the optional
+// PreBarrier and CheckpointListener (checkpoint.go) too.
 type Operator interface {
 	Open(ctx *Context) error
 	// Finish flushes buffered results at the end of bounded input. The

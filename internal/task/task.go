@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/operator"
 )
@@ -15,11 +16,19 @@ import (
 type Poller interface {
 	Poll(budget int) int
 	Ended() bool
+	// NumChannels is the number of the gate's input channels.
+	NumChannels() int
+	// Align makes the gate report its barriers and ends of partition to
+	// the task's aligner (its channels numbered from offset there) and
+	// skip the channels the aligner blocks.
+	Align(a *exchange.Aligner, offset int, on func(exchange.Alignment))
 }
 
 // Flusher is an output writer as the task sees it (an *exchange.Writer[T]).
 type Flusher interface {
 	Flush()
+	// EmitBarrier flushes and sends a checkpoint barrier on every channel.
+	EmitBarrier(b event.Barrier)
 	End()
 }
 
@@ -71,6 +80,12 @@ type Task struct {
 	// batches are sent at least this often even while the task is busy.
 	flushInterval int64
 	nextFlush     int64
+
+	// Checkpointing (see checkpoint.go).
+	checkpoints CheckpointHandler
+	mode        exchange.CheckpointingMode
+	aligner     *exchange.Aligner // over every input channel; nil for sources
+	inputEnded  bool              // the source reported EndOfInput
 }
 
 // SetBufferTimeout sets how often partial output batches are flushed while
@@ -152,7 +167,11 @@ func (t *Task) Run(ctx context.Context) (err error) {
 				err = cerr
 			}
 		}
+		// Mail that can no longer run is dropped; checkpoint triggers in it
+		// are declined.
+		t.mailbox.close()
 	}()
+	t.setupAlignment()
 	// Open from the tail so an operator's successors are open when it emits.
 	for i := len(t.opImpls) - 1; i >= 0; i-- {
 		t.cur = i
@@ -209,6 +228,7 @@ func (t *Task) loop(ctx context.Context) error {
 			case MoreAvailable:
 				progressed = true
 			case EndOfInput:
+				t.inputEnded = true
 				return nil
 			case NothingAvailable:
 				available = t.source.Available()

@@ -3,6 +3,7 @@ package task
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -177,8 +178,9 @@ type fakeWriter struct {
 	flushes int
 }
 
-func (w *fakeWriter) Flush() { w.flushes++ }
-func (w *fakeWriter) End()   { w.j.add("end writer") }
+func (w *fakeWriter) Flush()                      { w.flushes++ }
+func (w *fakeWriter) EmitBarrier(b event.Barrier) { w.j.add(fmt.Sprintf("barrier %d", b.ID)) }
+func (w *fakeWriter) End()                        { w.j.add("end writer") }
 
 func TestPanicInChainedOperatorNamesItWithStack(t *testing.T) {
 	tk, _, ops, j := chain(1, 2, 1000, "Map", "Sink")
