@@ -1,0 +1,34 @@
+// Command eddy is Eddy's command-line tool.
+//
+//	eddy nexmark gen --events N [--rate R] [--seed S] --out DIR [--parallelism P]
+//	eddy nexmark run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R]
+//	eddy version
+//
+// `eddy nexmark gen` writes the events of the Nexmark generator as
+// person.csv, auction.csv and bid.csv (a header row of the suite's column
+// names, timestamps as YYYY-MM-DD HH:MM:SS.sss in UTC); --rate is the
+// first-event rate of event time (events per second of event time), so it
+// sets the events' timestamps, not how fast they are written. The files are
+// the same at any --parallelism.
+//
+// `eddy nexmark run` runs one Nexmark query as a DataStream job on the local
+// runtime, reading the generator's events with its watermark strategy;
+// `--query gen` runs the generator alone into a discarding sink (the
+// ceiling a query is measured against). --rate limits the events per second
+// of wall-clock time (0: as fast as possible). With --output the final result
+// is written as CSV with a header row of the query's columns (rows in no
+// particular order); otherwise the results are discarded. The last line on
+// stdout is one JSON object:
+//
+//	{"query":"q5","events":1000000,"parallelism":1,"seconds":1.234,
+//	 "events_per_second":810372,"cores":1.02,"events_per_second_per_core":794482,
+//	 "peak_rss_bytes":123456789}
+//
+// where seconds is the job's wall time, cores the process CPU time (user +
+// system) over the job divided by it, and peak_rss_bytes the peak resident
+// set size of the process. While the job runs, a progress line (events done,
+// rate, ETA) is kept up to date on stderr when stderr is a terminal.
+//
+// Errors go to stderr; the exit status is 2 for a mistake on the command
+// line and 1 for a failure while running.
+package main

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	gen "github.com/eddy-streams/eddy/connector/nexmark"
+	"github.com/eddy-streams/eddy/datastream"
+	"github.com/eddy-streams/eddy/nexmark"
+)
+
+// genQuery is the --query that runs the generator alone.
+const genQuery = "gen"
+
+// runOptions are the flags of `eddy nexmark run`.
+type runOptions struct {
+	query       string
+	events      int64
+	parallelism int
+	output      string
+	rate        float64
+
+	// progress forces the progress counter and line on (tests); normally
+	// they are on when stderr is a terminal.
+	progress      bool
+	progressEvery time.Duration
+}
+
+func newNexmarkRunCmd() *cobra.Command {
+	o := runOptions{progressEvery: 250 * time.Millisecond}
+	cmd := &cobra.Command{
+		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R]",
+		Short: "Run a Nexmark query on the local runtime and report its throughput",
+		Long: `Run a Nexmark query as a DataStream job on the local runtime, reading N events
+of the Nexmark generator with its watermark strategy (bounded out-of-orderness).
+--query gen runs the generator alone into a discarding sink: the ceiling the
+queries are measured against.
+
+With --output the final result is written as CSV with a header row of the
+query's columns (rows in no particular order); without it the results are
+discarded. The last line on stdout is one JSON object:
+{"query","events","parallelism","seconds","events_per_second","cores",
+"events_per_second_per_core","peak_rss_bytes"}, where cores is the process
+CPU time (user + system) over the job divided by its wall time.`,
+		Example: `  eddy nexmark run --query q5 --events 1000000
+  eddy nexmark run --query q7 --events 10000000 --parallelism 2 --output q7.csv
+  eddy nexmark run --query gen --events 10000000`,
+		Args:                  noArgs,
+		DisableFlagsInUseLine: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlags(cmd, "query", "events"); err != nil {
+				return err
+			}
+			o.progress = o.progress || isTerminal(cmd.ErrOrStderr())
+			return runNexmark(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.query, "query", "q", "", "the query to run: "+strings.Join(queryNames(), ", ")+" (required)")
+	f.Int64VarP(&o.events, "events", "n", 0, "number of events to generate (required, > 0)")
+	f.IntVarP(&o.parallelism, "parallelism", "p", 1, "parallelism of the job")
+	f.StringVarP(&o.output, "output", "o", "", "write the final result to this CSV file")
+	f.Float64Var(&o.rate, "rate", 0, "limit the source to this many events per second of wall-clock time (0: unlimited)")
+	return cmd
+}
+
+// queryNames lists what --query accepts.
+func queryNames() []string {
+	return append([]string{genQuery}, nexmark.Names()...)
+}
+
+// runResult is the JSON line `eddy nexmark run` ends with; the field order
+// is part of the interface.
+type runResult struct {
+	Query                  string  `json:"query"`
+	Events                 int64   `json:"events"`
+	Parallelism            int     `json:"parallelism"`
+	Seconds                float64 `json:"seconds"`
+	EventsPerSecond        float64 `json:"events_per_second"`
+	Cores                  float64 `json:"cores"`
+	EventsPerSecondPerCore float64 `json:"events_per_second_per_core"`
+	PeakRSSBytes           int64   `json:"peak_rss_bytes"`
+}
+
+func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (err error) {
+	if o.events <= 0 {
+		return usagef("--events must be positive, got %d", o.events)
+	}
+	if o.parallelism <= 0 {
+		return usagef("--parallelism must be positive, got %d", o.parallelism)
+	}
+	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
+		return usagef("--rate must be a number of events per second, 0 (unlimited) or more, got %v", o.rate)
+	}
+	var q *nexmark.Query
+	if o.query != genQuery {
+		if q, err = nexmark.Lookup(o.query); err != nil {
+			return usagef("unknown query %q (known: %s)", o.query, strings.Join(queryNames(), ", "))
+		}
+	} else if o.output != "" {
+		return usagef("--output: --query gen has no result to write")
+	}
+
+	// Open the output first: a path that cannot be written fails before the
+	// job runs, not after.
+	var out *os.File
+	if o.output != "" {
+		if out, err = os.Create(o.output); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		// A regular file is removed if the run fails; a device (/dev/stdout)
+		// or a pipe is left alone.
+		fi, serr := out.Stat()
+		regular := serr == nil && fi.Mode().IsRegular()
+		defer func() {
+			if cerr := out.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("--output: %w", cerr)
+			}
+			if err != nil && regular {
+				os.Remove(o.output)
+			}
+		}()
+	}
+
+	cfg := gen.DefaultConfig()
+	cfg.Events = o.events
+	var opts []gen.SourceOption
+	if o.rate > 0 {
+		// A limit on wall-clock speed only: the events (and their event
+		// times) are those of an unlimited run.
+		opts = append(opts, gen.WithRate(o.rate))
+	}
+
+	env := datastream.NewEnv().SetParallelism(o.parallelism)
+	events := datastream.FromSource(env, gen.NewSource(cfg, opts...), gen.WatermarkStrategy(), "Nexmark")
+	var done atomic.Int64
+	if o.progress {
+		events = countEvents(events, &done)
+	}
+	var result func() [][]string
+	if q == nil {
+		nexmark.NewOutput(events, func(gen.Event, []string) []string { return nil }, nil).Discard()
+	} else {
+		output := q.Build(env, events)
+		if out != nil {
+			result = output.Collect()
+		} else {
+			output.Discard()
+		}
+	}
+
+	var bar *progress
+	if o.progress {
+		bar = startProgress(stderr, o.query, o.events, &done, o.progressEvery)
+	}
+	before, start := readUsage(), time.Now()
+	_, err = env.Execute(ctx, "Nexmark "+o.query)
+	wall, after := time.Since(start), readUsage()
+	if bar != nil {
+		bar.stop()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s interrupted: %w", o.query, context.Cause(ctx))
+		}
+		return err
+	}
+
+	if out != nil {
+		rows := result()
+		if err := writeRows(out, q.Columns, rows); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		fmt.Fprintf(stderr, "wrote %d rows to %s\n", len(rows), o.output)
+	}
+
+	res := measure(o.query, o.events, o.parallelism, wall, after.cpu-before.cpu, after.peakRSS)
+	fmt.Fprintf(stderr, "%s: %d events at parallelism %d in %.3fs: %s events/s on %.2f cores, %s events/s per core, peak RSS %s\n",
+		res.Query, res.Events, res.Parallelism, res.Seconds, human(res.EventsPerSecond), res.Cores,
+		human(res.EventsPerSecondPerCore), humanBytes(res.PeakRSSBytes))
+	line, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", line)
+	return err
+}
+
+// measure computes the figures of the JSON line: throughput, cores as CPU
+// time over wall time (the suite's Throughput/Cores method) and throughput
+// per core.
+func measure(query string, events int64, parallelism int, wall, cpu time.Duration, peakRSS int64) runResult {
+	r := runResult{Query: query, Events: events, Parallelism: parallelism, PeakRSSBytes: peakRSS}
+	secs := wall.Seconds()
+	if secs <= 0 {
+		return r
+	}
+	r.Seconds = round(secs, 6)
+	eps := float64(events) / secs
+	r.EventsPerSecond = math.Round(eps)
+	if cores := cpu.Seconds() / secs; cores > 0 {
+		r.Cores = round(cores, 3)
+		r.EventsPerSecondPerCore = math.Round(eps / cores)
+	}
+	return r
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// writeRows writes a header and the rows (sorted, so a result always gives
+// the same file) as CSV.
+func writeRows(f io.Writer, header []string, rows [][]string) error {
+	slices.SortFunc(rows, func(a, b []string) int { return slices.Compare(a, b) })
+	w := csv.NewWriter(f)
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+}

@@ -1,0 +1,298 @@
+package nexmark
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/eddy-streams/eddy/connector"
+)
+
+// SourceOption configures NewSource.
+type SourceOption func(*sourceOptions)
+
+type sourceOptions struct {
+	rate      float64 // events per second of wall time over all readers; 0: unlimited
+	rateSet   bool
+	splits    int // 0: one per reader subtask
+	splitsSet bool
+}
+
+// WithRate limits the source to eventsPerSecond events per second of wall
+// time over all its readers (each reader generates its splits' share),
+// whatever the event-time rate. It overrides Config.RateLimited. A reader
+// ahead of schedule waits on a timer, never spinning. The rate must be
+// positive.
+func WithRate(eventsPerSecond float64) SourceOption {
+	return func(o *sourceOptions) { o.rate, o.rateSet = eventsPerSecond, true }
+}
+
+// WithSplits divides the events into n splits instead of one per reader
+// subtask; the splits are assigned round robin to the readers. n must be
+// positive.
+func WithSplits(n int) SourceOption {
+	return func(o *sourceOptions) { o.splits, o.splitsSet = n, true }
+}
+
+// NewSource returns a parallel source of the events of cfg: bounded when
+// cfg.Events > 0, unbounded otherwise. Its splits interleave event numbers
+// (split j of k generates events j, j+k, j+2k, …), so every split advances
+// through event time at the same pace and the union of the splits is the
+// events 0, 1, 2, … whatever the parallelism. Readers emit every event on
+// its split's output with its event time as the record timestamp, so
+// watermarks are generated per split.
+//
+// Events are generated as fast as they are consumed unless cfg.RateLimited
+// (FirstEventRate events per second of wall time) or WithRate says
+// otherwise. An invalid configuration or option fails when the job
+// creates the source's enumerator.
+func NewSource(cfg Config, opts ...SourceOption) connector.Source[Event] {
+	s := &source{cfg: cfg}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&s.opts)
+		}
+	}
+	if !s.opts.rateSet && cfg.RateLimited {
+		s.opts.rate = float64(cfg.FirstEventRate)
+	}
+	return s
+}
+
+type source struct {
+	cfg  Config
+	opts sourceOptions
+}
+
+func (s *source) Boundedness() connector.Boundedness {
+	if s.cfg.Events > 0 {
+		return connector.Bounded
+	}
+	return connector.Unbounded
+}
+
+func (s *source) validate() error {
+	if err := s.cfg.Validate(); err != nil {
+		return err
+	}
+	if r := s.opts.rate; s.opts.rateSet && (!(r > 0) || math.IsInf(r, 1)) {
+		return fmt.Errorf("nexmark: source rate must be a positive number of events per second, got %v", r)
+	}
+	if s.opts.splitsSet && s.opts.splits <= 0 {
+		return fmt.Errorf("nexmark: number of splits must be positive, got %d", s.opts.splits)
+	}
+	return nil
+}
+
+// split is a residue class of event numbers: index, index+total, … below
+// end (end < 0: unbounded).
+type split struct {
+	index int
+	total int
+	end   int64
+}
+
+func (s *split) SplitID() string { return strconv.Itoa(s.index) }
+
+// String describes the split.
+func (s *split) String() string {
+	return fmt.Sprintf("nexmark split %d of %d", s.index, s.total)
+}
+
+// CreateEnumerator makes the splits and assigns them round robin to the
+// readers up front.
+func (s *source) CreateEnumerator(ctx connector.EnumeratorContext) (connector.Enumerator, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	n := s.opts.splits
+	if n == 0 {
+		n = ctx.Parallelism()
+	}
+	end := int64(-1)
+	if s.cfg.Events > 0 {
+		end = s.cfg.Events
+	}
+	assign := map[int][]connector.Split{}
+	for j := range n {
+		if end >= 0 && int64(j) >= end {
+			break // no events for this split
+		}
+		sub := j % ctx.Parallelism()
+		assign[sub] = append(assign[sub], &split{index: j, total: n, end: end})
+	}
+	return &enumerator{ctx: ctx, splits: assign}, nil
+}
+
+// enumerator assigns its splits once, then signals that no more come.
+type enumerator struct {
+	ctx    connector.EnumeratorContext
+	splits map[int][]connector.Split
+}
+
+func (e *enumerator) Start() error {
+	for i := range e.ctx.Parallelism() {
+		if s := e.splits[i]; len(s) > 0 {
+			e.ctx.Assign(i, s...)
+		}
+		e.ctx.SignalNoMoreSplits(i)
+	}
+	return nil
+}
+
+func (e *enumerator) AddReader(int)          {}
+func (e *enumerator) HandleSplitRequest(int) {}
+
+// AddSplitsBack gives a failed reader's splits back to its subtask; they
+// start again from their first event.
+func (e *enumerator) AddSplitsBack(splits []connector.Split, subtask int) {
+	if len(splits) > 0 {
+		e.ctx.Assign(subtask, splits...)
+	}
+}
+
+func (e *enumerator) Close() error { return nil }
+
+func (s *source) CreateReader(connector.ReaderContext) (connector.Reader[Event], error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	g, err := NewGenerator(s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &reader{src: s, gen: g, now: time.Now}, nil
+}
+
+// pollBatch bounds the events of one Poll, so the task gets to its mailbox
+// and timers regularly.
+const pollBatch = 256
+
+// reader generates the events of its splits, a batch of each in turn,
+// limited to its share of the rate.
+type reader struct {
+	src    *source
+	gen    *Generator
+	now    func() time.Time
+	splits []*splitState
+	turn   int // the split whose turn it is
+	noMore bool
+
+	// Rate limiting: event k after base is due at base + k·perEvent.
+	perEvent  float64 // nanoseconds; 0: unlimited
+	base      time.Time
+	emitted   float64
+	wait      chan struct{}
+	waitTimer *time.Timer
+}
+
+type splitState struct {
+	split *split
+	id    string
+	next  int64
+}
+
+func (r *reader) Start() error { return nil }
+
+func (r *reader) AddSplits(splits []connector.Split) {
+	for _, s := range splits {
+		sp := s.(*split)
+		r.splits = append(r.splits, &splitState{split: sp, id: sp.SplitID(), next: int64(sp.index)})
+	}
+	if r.src.opts.rate > 0 && len(r.splits) > 0 {
+		// This reader's share of the rate: its splits out of all.
+		total := float64(r.splits[0].split.total)
+		r.perEvent = float64(time.Second) * total / (r.src.opts.rate * float64(len(r.splits)))
+		r.base, r.emitted = time.Time{}, 0
+	}
+}
+
+func (r *reader) NotifyNoMoreSplits() { r.noMore = true }
+
+// allowed returns how many events may be emitted now, at most limit; when
+// none, it arms the channel Available returns for the next due time.
+func (r *reader) allowed(limit int) int {
+	if r.perEvent == 0 {
+		return limit
+	}
+	now := r.now()
+	if r.base.IsZero() {
+		r.base, r.emitted = now, 0
+	}
+	elapsed := float64(now.Sub(r.base))
+	// Keep at most one batch of unused rate (after backpressure or a
+	// stall), so the source does not burst.
+	if lag := elapsed - r.emitted*r.perEvent; lag > float64(limit)*r.perEvent {
+		r.base = now
+		r.emitted, elapsed = 0, 0
+	}
+	due := math.Floor(elapsed/r.perEvent) + 1 - r.emitted
+	if due >= 1 {
+		return int(min(due, float64(limit)))
+	}
+	if r.wait == nil {
+		d := time.Duration(min(max(r.emitted*r.perEvent-elapsed, 0), float64(time.Hour)))
+		ch := make(chan struct{})
+		r.wait = ch
+		r.waitTimer = time.AfterFunc(d, func() { close(ch) })
+	}
+	return 0
+}
+
+func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus, error) {
+	if r.wait != nil {
+		select {
+		case <-r.wait:
+			r.wait, r.waitTimer = nil, nil
+		default:
+			return connector.NothingAvailable, nil
+		}
+	}
+	if len(r.splits) == 0 {
+		if r.noMore {
+			return connector.EndOfInput, nil
+		}
+		return connector.NothingAvailable, nil
+	}
+	n := r.allowed(pollBatch)
+	if n == 0 {
+		return connector.NothingAvailable, nil
+	}
+	s := r.splits[r.turn]
+	so := out.ForSplit(s.id)
+	sp := s.split
+	stride := int64(sp.total)
+	emitted := 0
+	for emitted < n && (sp.end < 0 || s.next < sp.end) {
+		e := r.gen.Generate(s.next)
+		so.CollectWithTimestamp(e, e.Timestamp())
+		s.next += stride
+		emitted++
+	}
+	r.emitted += float64(emitted)
+	if sp.end >= 0 && s.next >= sp.end {
+		out.ReleaseSplit(s.id)
+		r.splits = append(r.splits[:r.turn], r.splits[r.turn+1:]...)
+	} else {
+		r.turn++
+	}
+	if r.turn >= len(r.splits) {
+		r.turn = 0
+	}
+	if len(r.splits) == 0 && r.noMore {
+		return connector.EndOfInput, nil
+	}
+	return connector.MoreAvailable, nil
+}
+
+// Available is ready at the next due time when the rate limit holds the
+// reader back; otherwise only new splits make progress.
+func (r *reader) Available() <-chan struct{} { return r.wait }
+
+func (r *reader) Close() error {
+	if r.waitTimer != nil {
+		r.waitTimer.Stop()
+	}
+	return nil
+}
