@@ -178,8 +178,12 @@ type readerOutput[T any] struct {
 	current int64 // the last watermark emitted
 	idle    bool  // the last status emitted
 	ticked  bool  // a periodic emission happened
-	batch   bool  // updates are deferred until the end of a periodic emission
-	ended   bool
+	// released is set once a split finished: a reader whose splits all
+	// finished is about to end (or get new splits) and must not go idle,
+	// or the channels after it would skip its final watermark's order.
+	released bool
+	batch    bool // updates are deferred until the end of a periodic emission
+	ended    bool
 }
 
 func newReaderOutput[T any](strategy eventtime.Strategy[T], out operator.Output[T], clock operator.Clock) *readerOutput[T] {
@@ -241,6 +245,7 @@ func (r *readerOutput[T]) ReleaseSplit(id string) {
 		return
 	}
 	delete(r.splits, id)
+	r.released = true
 	r.update()
 }
 
@@ -268,6 +273,9 @@ func (r *readerOutput[T]) periodic() {
 func (r *readerOutput[T]) update() {
 	if r.batch || r.ended {
 		return
+	}
+	if r.main == nil && len(r.splits) == 0 && r.released {
+		return // keep the last watermark and status until the end or new splits
 	}
 	wm := event.MinWatermark
 	activeSplits, splitMin := 0, event.MaxWatermark
