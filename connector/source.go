@@ -106,3 +106,20 @@ type SplitOutput[T any] interface {
 	// still sees it as the record's previous timestamp).
 	CollectWithTimestamp(v T, ts int64)
 }
+
+// SplitSnapshotter is implemented by readers whose position can be
+// checkpointed. SnapshotSplits is called on the subtask's goroutine when
+// the subtask takes a checkpoint; it returns the reader's unfinished splits
+// with their current positions (a split's state is a Split). On recovery
+// the same reader subtask gets these splits back through AddSplits.
+type SplitSnapshotter interface {
+	SnapshotSplits() ([]Split, error)
+}
+
+// SplitCodec is implemented by sources whose splits (and split states) can
+// be checkpointed: it encodes them for the checkpoint and decodes them on
+// recovery.
+type SplitCodec interface {
+	EncodeSplit(Split) ([]byte, error)
+	DecodeSplit([]byte) (Split, error)
+}

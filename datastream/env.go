@@ -2,13 +2,20 @@ package datastream
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/eddy-streams/eddy/internal/checkpoint"
+	"github.com/eddy-streams/eddy/internal/checkpoint/storage"
 	"github.com/eddy-streams/eddy/internal/cluster"
+	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/graph"
 	"github.com/eddy-streams/eddy/internal/keygroup"
 	"github.com/eddy-streams/eddy/internal/operator"
@@ -39,6 +46,29 @@ type Config struct {
 	// TaskSlots is taskmanager.numberOfTaskSlots of the local task manager
 	// (0: as many as the job needs).
 	TaskSlots int
+
+	// Checkpoint holds execution.checkpointing.interval (0: no periodic
+	// checkpoints), .timeout, .min-pause, .max-concurrent-checkpoints,
+	// .tolerable-failed-checkpoints and state.checkpoints.num-retained.
+	Checkpoint checkpoint.Config
+	// CheckpointDir is state.checkpoints.dir: the local directory
+	// checkpoints are written to (under <dir>/<job-id>/chk-<n>/). Periodic
+	// checkpoints need it.
+	CheckpointDir string
+	// CheckpointingMode is execution.checkpointing.mode: EXACTLY_ONCE (the
+	// default) or AT_LEAST_ONCE.
+	CheckpointingMode string
+	// SavepointPath is execution.savepoint.path: a retained checkpoint (a
+	// chk-<n> folder, or a job's folder for its latest intact checkpoint)
+	// to start the job from.
+	SavepointPath string
+	// JobID names the job's checkpoint folder (eddy.job-id; random when
+	// empty).
+	JobID string
+	// Restart is restart-strategy.type and its options. The default type
+	// (empty) is none without checkpointing and fixed-delay with unlimited
+	// attempts (and restart-strategy.fixed-delay.delay, 1 s) with it.
+	Restart cluster.RestartStrategy
 }
 
 // DefaultConfig returns Flink's defaults where Flink has them.
@@ -49,6 +79,9 @@ func DefaultConfig() Config {
 		BufferTimeout:         100 * time.Millisecond,
 		BatchSize:             1024,
 		BuffersPerChannel:     4,
+		Checkpoint:            checkpoint.DefaultConfig(),
+		CheckpointingMode:     "EXACTLY_ONCE",
+		Restart:               cluster.DefaultRestartStrategy(""),
 	}
 }
 
@@ -79,8 +112,51 @@ func (c *Config) set(key, value string) error {
 		}
 		return d, nil
 	}
+	floatValue := func() (float64, error) {
+		f, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return 0, fmt.Errorf("option %s: %q is not a number", key, value)
+		}
+		return f, nil
+	}
 	var err error
 	switch key {
+	case "execution.checkpointing.interval":
+		c.Checkpoint.Interval, err = durValue()
+	case "execution.checkpointing.timeout":
+		c.Checkpoint.Timeout, err = durValue()
+	case "execution.checkpointing.min-pause":
+		c.Checkpoint.MinPause, err = durValue()
+	case "execution.checkpointing.max-concurrent-checkpoints":
+		c.Checkpoint.MaxConcurrent, err = intValue()
+	case "execution.checkpointing.tolerable-failed-checkpoints":
+		c.Checkpoint.TolerableFailures, err = intValue()
+	case "state.checkpoints.num-retained":
+		c.Checkpoint.Retained, err = intValue()
+	case "state.checkpoints.dir":
+		c.CheckpointDir = strings.TrimPrefix(value, "file://")
+	case "execution.checkpointing.mode":
+		c.CheckpointingMode = strings.ToUpper(strings.ReplaceAll(value, "-", "_"))
+	case "execution.savepoint.path":
+		c.SavepointPath = strings.TrimPrefix(value, "file://")
+	case "eddy.job-id":
+		c.JobID = value
+	case "restart-strategy.type", "restart-strategy":
+		c.Restart.Type = strings.ToLower(value)
+	case "restart-strategy.fixed-delay.attempts":
+		c.Restart.Attempts, err = intValue()
+	case "restart-strategy.fixed-delay.delay", "restart-strategy.failure-rate.delay":
+		c.Restart.Delay, err = durValue()
+	case "restart-strategy.exponential-delay.initial-backoff":
+		c.Restart.InitialBackoff, err = durValue()
+	case "restart-strategy.exponential-delay.max-backoff":
+		c.Restart.MaxBackoff, err = durValue()
+	case "restart-strategy.exponential-delay.backoff-multiplier":
+		c.Restart.BackoffMultiplier, err = floatValue()
+	case "restart-strategy.failure-rate.max-failures-per-interval":
+		c.Restart.MaxFailuresPerInterval, err = intValue()
+	case "restart-strategy.failure-rate.failure-rate-interval":
+		c.Restart.FailureRateInterval, err = durValue()
 	case "parallelism.default":
 		c.Parallelism, err = intValue()
 	case "pipeline.max-parallelism":
@@ -125,8 +201,13 @@ func (c *Config) validate() error {
 		return fmt.Errorf("taskmanager.network.memory.buffers-per-channel must be in [1, %d], got %d", maxBuffersPerChannel, c.BuffersPerChannel)
 	case c.TaskSlots < 0:
 		return fmt.Errorf("taskmanager.numberOfTaskSlots must not be negative, got %d", c.TaskSlots)
+	case c.CheckpointingMode != "EXACTLY_ONCE" && c.CheckpointingMode != "AT_LEAST_ONCE":
+		return fmt.Errorf("execution.checkpointing.mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got %q", c.CheckpointingMode)
 	}
-	return nil
+	if err := c.Checkpoint.Validate(); err != nil {
+		return err
+	}
+	return c.Restart.Validate()
 }
 
 // Env builds a job and runs it. It is not safe for concurrent use while
@@ -186,6 +267,19 @@ func (e *Env) SetMaxParallelism(p int) *Env {
 	return e
 }
 
+// SetCheckpointDir sets state.checkpoints.dir.
+func (e *Env) SetCheckpointDir(dir string) *Env { e.cfg.CheckpointDir = dir; return e }
+
+// EnableCheckpointing sets execution.checkpointing.interval.
+func (e *Env) EnableCheckpointing(interval time.Duration) *Env {
+	e.cfg.Checkpoint.Interval = interval
+	return e
+}
+
+// SetSavepointPath sets execution.savepoint.path: the job starts from the
+// retained checkpoint at path.
+func (e *Env) SetSavepointPath(path string) *Env { e.cfg.SavepointPath = path; return e }
+
 // SetClock replaces the processing-time clock (tests).
 func (e *Env) SetClock(c operator.Clock) *Env { e.clock = c; return e }
 
@@ -237,6 +331,9 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 	if err := e.cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid job %q: %w", jobName, err)
 	}
+	if e.cfg.Checkpoint.Interval > 0 && e.cfg.CheckpointDir == "" {
+		return nil, fmt.Errorf("invalid job %q: execution.checkpointing.interval is set but state.checkpoints.dir is not", jobName)
+	}
 	e.graph.JobName = jobName
 	e.graph.DefaultParallelism = e.cfg.Parallelism
 	e.graph.MaxParallelism = e.cfg.MaxParallelism
@@ -269,6 +366,23 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 		NewKeyedBackend: func(_ string, r keygroup.Range) (statebackend.Keyed, error) {
 			return heap.New(r, e.clock), nil
 		},
+		RestoreKeyedBackend: func(_ string, r keygroup.Range, streams []io.Reader) (statebackend.Keyed, error) {
+			return heap.Restore(r, e.clock, streams...)
+		},
+		Restart:     e.cfg.Restart,
+		RestorePath: e.cfg.SavepointPath,
+	}
+	if e.cfg.CheckpointingMode == "AT_LEAST_ONCE" {
+		opts.CheckpointingMode = exchange.AtLeastOnce
+	}
+	if e.cfg.Checkpoint.Interval > 0 {
+		id := e.cfg.JobID
+		if id == "" {
+			var b [16]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: storage.NewLocal(e.cfg.CheckpointDir), JobID: id}
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{})}

@@ -99,7 +99,9 @@ func TestBufferTimeoutModes(t *testing.T) {
 		}
 		src := FromGenerator(env, 5000, func(i int64) KeyValue[int64, int64] { return KeyValue[int64, int64]{i % 3, i} })
 		sums := Collect(Reduce(KeyBy(src, func(kv KeyValue[int64, int64]) int64 { return kv.Key }),
-			func(a, b KeyValue[int64, int64]) KeyValue[int64, int64] { return KeyValue[int64, int64]{a.Key, a.Value + b.Value} }))
+			func(a, b KeyValue[int64, int64]) KeyValue[int64, int64] {
+				return KeyValue[int64, int64]{a.Key, a.Value + b.Value}
+			}))
 		if _, err := env.Execute(context.Background(), "timeouts"); err != nil {
 			t.Fatalf("buffer-timeout %s: %v", timeout, err)
 		}

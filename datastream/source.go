@@ -1,6 +1,8 @@
 package datastream
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -73,9 +75,29 @@ func FromSeq[T any](env *Env, seq iter.Seq[T]) *DataStream[T] {
 // seqSource is a one-split bounded source over an iterator.
 type seqSource[T any] struct{ seq iter.Seq[T] }
 
-type seqSplit struct{}
+// seqSplit is the one split of a sequence source; pos is the number of
+// elements already emitted.
+type seqSplit struct{ pos int64 }
 
 func (seqSplit) SplitID() string { return "0" }
+
+// EncodeSplit implements connector.SplitCodec: the position as a uvarint.
+func (s *seqSource[T]) EncodeSplit(sp connector.Split) ([]byte, error) {
+	q, ok := sp.(seqSplit)
+	if !ok {
+		return nil, fmt.Errorf("sequence source: cannot encode split %T", sp)
+	}
+	return binary.AppendUvarint(nil, uint64(q.pos)), nil
+}
+
+// DecodeSplit implements connector.SplitCodec.
+func (s *seqSource[T]) DecodeSplit(b []byte) (connector.Split, error) {
+	pos, n := binary.Uvarint(b)
+	if n <= 0 || n != len(b) {
+		return nil, errors.New("sequence source: malformed split")
+	}
+	return seqSplit{pos: int64(pos)}, nil
+}
 
 func (s *seqSource[T]) Boundedness() connector.Boundedness { return connector.Bounded }
 
@@ -88,16 +110,32 @@ func (s *seqSource[T]) CreateReader(connector.ReaderContext) (connector.Reader[T
 }
 
 type seqReader[T any] struct {
-	seq    iter.Seq[T]
-	next   func() (T, bool)
-	stop   func()
-	noMore bool
+	seq     iter.Seq[T]
+	next    func() (T, bool)
+	stop    func()
+	noMore  bool
+	emitted int64 // position in the sequence
+	skip    int64 // elements to skip after a restore
+}
+
+// SnapshotSplits implements connector.SplitSnapshotter.
+func (r *seqReader[T]) SnapshotSplits() ([]connector.Split, error) {
+	if r.next == nil {
+		return nil, nil
+	}
+	return []connector.Split{seqSplit{pos: r.emitted}}, nil
 }
 
 func (r *seqReader[T]) Start() error { return nil }
 
-func (r *seqReader[T]) AddSplits([]connector.Split) {
+func (r *seqReader[T]) AddSplits(splits []connector.Split) {
+	if len(splits) == 0 {
+		return
+	}
 	r.next, r.stop = iter.Pull(r.seq)
+	if q, ok := splits[0].(seqSplit); ok {
+		r.emitted, r.skip = q.pos, q.pos
+	}
 }
 
 func (r *seqReader[T]) NotifyNoMoreSplits() { r.noMore = true }
@@ -111,6 +149,10 @@ func (r *seqReader[T]) Poll(out connector.ReaderOutput[T]) (connector.InputStatu
 	}
 	for range 1024 {
 		v, ok := r.next()
+		if ok && r.skip > 0 {
+			r.skip--
+			continue
+		}
 		if !ok {
 			r.stop()
 			r.next = nil
@@ -119,6 +161,7 @@ func (r *seqReader[T]) Poll(out connector.ReaderOutput[T]) (connector.InputStatu
 			}
 			return connector.NothingAvailable, nil
 		}
+		r.emitted++
 		out.Collect(v)
 	}
 	return connector.MoreAvailable, nil

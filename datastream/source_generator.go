@@ -1,6 +1,8 @@
 package datastream
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -212,8 +214,11 @@ func (r *generatorReader[T]) allowed(limit int) int {
 	// Do not store more than one batch of unused rate (after backpressure or
 	// a stall), so the source does not burst.
 	if lag := elapsed - r.emitted*r.perRecord; lag > float64(limit)*r.perRecord {
-		r.base = now
-		r.emitted, elapsed = 0, 0
+		// Keep one batch of it: a poll that comes late (the task was
+		// busy, or its timer woke it late) still gets a full batch.
+		batch := float64(limit) * r.perRecord
+		r.base = now.Add(-time.Duration(batch))
+		r.emitted, elapsed = 0, batch
 	}
 	due := math.Floor(elapsed/r.perRecord) + 1 - r.emitted
 	if due >= 1 {
@@ -284,4 +289,46 @@ func (r *generatorReader[T]) Close() error {
 		r.waitTimer.Stop()
 	}
 	return nil
+}
+
+// SnapshotSplits implements connector.SplitSnapshotter: each unfinished
+// split from its next index on.
+func (r *generatorReader[T]) SnapshotSplits() ([]connector.Split, error) {
+	out := make([]connector.Split, 0, len(r.splits))
+	for _, s := range r.splits {
+		sp := *s.split
+		sp.start = s.next
+		out = append(out, &sp)
+	}
+	return out, nil
+}
+
+// EncodeSplit implements connector.SplitCodec: five varints (id, total,
+// start, end, stride).
+func (g *generatorSource[T]) EncodeSplit(s connector.Split) ([]byte, error) {
+	sp, ok := s.(*generatorSplit)
+	if !ok {
+		return nil, fmt.Errorf("generator source: cannot encode split %T", s)
+	}
+	b := binary.AppendVarint(nil, int64(sp.id))
+	b = binary.AppendVarint(b, int64(sp.total))
+	b = binary.AppendVarint(b, sp.start)
+	b = binary.AppendVarint(b, sp.end)
+	return binary.AppendVarint(b, sp.stride), nil
+}
+
+// DecodeSplit implements connector.SplitCodec.
+func (g *generatorSource[T]) DecodeSplit(b []byte) (connector.Split, error) {
+	var v [5]int64
+	for i := range v {
+		x, n := binary.Varint(b)
+		if n <= 0 {
+			return nil, errors.New("generator source: truncated split")
+		}
+		v[i], b = x, b[n:]
+	}
+	if len(b) != 0 || v[4] <= 0 {
+		return nil, errors.New("generator source: malformed split")
+	}
+	return &generatorSplit{id: int(v[0]), total: int(v[1]), start: v[2], end: v[3], stride: v[4]}, nil
 }

@@ -84,6 +84,11 @@ type Decline struct {
 	ID     int64
 	Task   string
 	Reason string
+	// NotRunning marks a decline by a task that finished (a bounded source
+	// that ended its input): the checkpoint aborts, but this does not
+	// count towards the tolerable failures (as Flink's
+	// NOT_ALL_REQUIRED_TASKS_RUNNING).
+	NotRunning bool
 }
 
 // RequestSavepoint asks for a savepoint now, regardless of the interval,
@@ -240,7 +245,7 @@ func (c *Coordinator) Step(m Message) error {
 		if !ok {
 			return nil
 		}
-		c.abort(p, fmt.Sprintf("task %q declined %s %d: %s", m.Task, p.kind, m.ID, m.Reason), true)
+		c.abort(p, fmt.Sprintf("task %q declined %s %d: %s", m.Task, p.kind, m.ID, m.Reason), !m.NotRunning)
 	case RequestSavepoint:
 		if c.failed {
 			return fmt.Errorf("the job failed; no savepoint can be taken")

@@ -1,13 +1,16 @@
 package cluster
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/graph"
 	"github.com/eddy-streams/eddy/internal/keygroup"
 	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/internal/source"
 	"github.com/eddy-streams/eddy/internal/statebackend"
 	"github.com/eddy-streams/eddy/internal/task"
 )
@@ -32,6 +35,19 @@ type Options struct {
 	// NewCheckpointHandler, if set, creates the snapshot hook of each
 	// deployed subtask (task.SetCheckpointHandler).
 	NewCheckpointHandler func(d *Deployment) task.CheckpointHandler
+	// Checkpointing, if set, makes the job master take periodic
+	// checkpoints (it then sets every task's CheckpointHandler itself,
+	// ignoring NewCheckpointHandler) and restore from them after a failure.
+	Checkpointing *CheckpointOptions
+	// Restart is the restart strategy (restart-strategy.*).
+	Restart RestartStrategy
+	// RestorePath is execution.savepoint.path: a retained checkpoint to
+	// start from (see LoadCheckpoint).
+	RestorePath string
+	// RestoreKeyedBackend creates the keyed state backend of a keyed
+	// operator's subtask from the keyed-state streams of the checkpointed
+	// subtasks whose key-group ranges intersect r. Required to restore.
+	RestoreKeyedBackend func(operatorName string, r keygroup.Range, streams []io.Reader) (statebackend.Keyed, error)
 
 	// deployed, if set, is called with the deployments before they are
 	// submitted (tests reach the tasks through it).
@@ -46,6 +62,27 @@ type Deployment struct {
 	// SlotKey identifies the shared slot: subtask i of every vertex of a
 	// slot sharing group runs in the same slot.
 	SlotKey string
+
+	// keyed are the keyed state backends of the chain's operators and
+	// source the chain's source operator, for checkpoints.
+	keyed  []keyedInstance
+	source source.Snapshotter
+	srcOp  *graph.Node
+}
+
+type keyedInstance struct {
+	node    *graph.Node
+	backend statebackend.Keyed
+	kgRange keygroup.Range
+}
+
+// OperatorID is the id an operator's state is stored under in checkpoints:
+// its UID, or "node-<id>" derived from its stream graph node id.
+func OperatorID(n *graph.Node) string {
+	if n.UID != "" {
+		return n.UID
+	}
+	return fmt.Sprintf("node-%d", n.ID)
 }
 
 // execution is the runtime form of a job graph for one attempt.
@@ -59,13 +96,15 @@ type execution struct {
 	out map[*graph.Edge][][]any
 	// in[v][i][k] are the channels into input k of subtask i of vertex v.
 	in map[*graph.Vertex][][][]any
+	// restore is the checkpoint the tasks start from, if any.
+	restore *restored
 }
 
 // build creates the tasks of every vertex, their channels, and wires each
 // chain. done aborts sends blocked on credit when the job is cancelled.
-func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.Coordinator, done <-chan struct{}) ([]*Deployment, error) {
+func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.Coordinator, done <-chan struct{}, restore *restored) ([]*Deployment, error) {
 	x := &execution{jg: jg, opts: opts, done: done, tasks: map[*graph.Vertex][]*task.Task{}, coordinators: coordinators,
-		out: map[*graph.Edge][][]any{}, in: map[*graph.Vertex][][][]any{}}
+		out: map[*graph.Edge][][]any{}, in: map[*graph.Vertex][][][]any{}, restore: restore}
 	for _, v := range jg.Vertices {
 		ts := make([]*task.Task, v.Parallelism)
 		inputs := make([][][]any, v.Parallelism)
@@ -86,11 +125,11 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 	var deps []*Deployment
 	for _, v := range jg.Vertices {
 		for i, t := range x.tasks[v] {
-			if err := x.wire(v, i, t); err != nil {
+			d := &Deployment{Task: t, Vertex: v, Subtask: i, SlotKey: fmt.Sprintf("%s/%d", v.SlotSharingGroup, i)}
+			if err := x.wire(v, i, t, d); err != nil {
 				return nil, fmt.Errorf("deploying %s: %w", t.DisplayName(), err)
 			}
-			d := &Deployment{Task: t, Vertex: v, Subtask: i, SlotKey: fmt.Sprintf("%s/%d", v.SlotSharingGroup, i)}
-			if opts.NewCheckpointHandler != nil {
+			if opts.NewCheckpointHandler != nil && opts.Checkpointing == nil {
 				t.SetCheckpointHandler(opts.NewCheckpointHandler(d))
 			}
 			deps = append(deps, d)
@@ -126,7 +165,7 @@ func targets(e *graph.Edge, i, np, nc int) []int {
 }
 
 // wire instantiates the chain of vertex v for subtask i in task t.
-func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
+func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) error {
 	index := make(map[*graph.Node]int, len(v.Nodes))
 	for k, n := range v.Nodes {
 		index[n] = k
@@ -200,11 +239,24 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 			ctx.SideOutputs[tag] = sideTypes[tag].FanOut(outs)
 		}
 		if n.Keyed {
-			b, err := x.opts.NewKeyedBackend(n.Name, ctx.KeyGroups)
+			streams, restoring, err := x.keyedStreams(n, ctx.KeyGroups)
+			if err != nil {
+				return graph.Instance{}, err
+			}
+			var b statebackend.Keyed
+			if restoring {
+				if x.opts.RestoreKeyedBackend == nil {
+					return graph.Instance{}, fmt.Errorf("restoring the state of %q: no RestoreKeyedBackend", n.Name)
+				}
+				b, err = x.opts.RestoreKeyedBackend(n.Name, ctx.KeyGroups, streams)
+			} else {
+				b, err = x.opts.NewKeyedBackend(n.Name, ctx.KeyGroups)
+			}
 			if err != nil {
 				return graph.Instance{}, fmt.Errorf("creating the state backend of %q: %w", n.Name, err)
 			}
 			ctx.Keyed = b
+			d.keyed = append(d.keyed, keyedInstance{node: n, backend: b, kgRange: ctx.KeyGroups})
 		}
 		inst, err := n.New(graph.InstanceContext{Out: out, Subtask: i, Parallelism: n.Parallelism, Coordinator: x.coordinators[n], Mailbox: t.Mailbox()})
 		if err != nil {
@@ -215,6 +267,9 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 		if n == v.Head {
 			if n.IsSource {
 				t.SetSource(inst.Source)
+				if sn, ok := inst.Op.(source.Snapshotter); ok {
+					d.source, d.srcOp = sn, n
+				}
 			}
 		}
 		return inst, nil
@@ -242,4 +297,33 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task) error {
 		}
 	}
 	return nil
+}
+
+// keyedStreams returns the keyed-state streams of the checkpoint being
+// restored for operator n's subtask with key groups r: those of every old
+// subtask whose range intersects r. restoring is false when there is no
+// checkpoint or it has no state for n.
+func (x *execution) keyedStreams(n *graph.Node, r keygroup.Range) (streams []io.Reader, restoring bool, err error) {
+	if x.restore == nil {
+		return nil, false, nil
+	}
+	op, ok := x.restore.meta.Operator(OperatorID(n))
+	if !ok {
+		return nil, false, nil
+	}
+	if op.MaxParallelism != n.MaxParallelism {
+		return nil, false, fmt.Errorf("restoring operator %q (%s): the checkpoint has max parallelism %d, the job %d",
+			n.Name, OperatorID(n), op.MaxParallelism, n.MaxParallelism)
+	}
+	for _, st := range op.Subtasks {
+		if st.KeyedState == nil || st.KeyGroups[1] < r.Start || st.KeyGroups[0] > r.End {
+			continue
+		}
+		data, ok := x.restore.files[st.KeyedState.Name]
+		if !ok {
+			return nil, false, fmt.Errorf("restoring operator %q: state file %s was not loaded", n.Name, st.KeyedState.Name)
+		}
+		streams = append(streams, bytes.NewReader(data))
+	}
+	return streams, true, nil
 }

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sort"
+	"strings"
+	"time"
 
+	"github.com/eddy-streams/eddy/internal/checkpoint/storage"
 	"github.com/eddy-streams/eddy/internal/graph"
 )
 
@@ -49,6 +53,12 @@ func assignSlots(jg *graph.JobGraph) map[string]int {
 // Run executes a job graph on tm until every task finished, one failed, or
 // ctx is cancelled. On a failure every other task is cancelled, and Run
 // returns only after all of them exited, with the failure as its error.
+//
+// With opts.Checkpointing the job takes periodic checkpoints; with a
+// restart strategy (opts.Restart; by default, with checkpointing, fixed
+// delay with unlimited attempts) a failed attempt is followed by a new one
+// that restores every task from the latest complete checkpoint. With
+// opts.RestorePath the first attempt starts from a retained checkpoint.
 func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor) (err error) {
 	// Coordinators run user code (split enumerators) on this goroutine: a
 	// panic there fails the job instead of crashing the process. (Tasks
@@ -65,6 +75,82 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 	if need := SlotsNeeded(jg); need > tm.NumSlots() {
 		return fmt.Errorf("the job needs %d slots but the task manager offers %d (taskmanager.numberOfTaskSlots)", need, tm.NumSlots())
 	}
+	if err := opts.Restart.Validate(); err != nil {
+		return err
+	}
+	if c := opts.Checkpointing; c != nil {
+		if c.Storage == nil || c.JobID == "" {
+			return fmt.Errorf("checkpointing needs a storage (state.checkpoints.dir) and a job id")
+		}
+		if err := c.Config.Validate(); err != nil {
+			return err
+		}
+	}
+	var from *restored
+	if opts.RestorePath != "" {
+		if from, err = loadPath(opts.RestorePath); err != nil {
+			return fmt.Errorf("execution.savepoint.path: %w", err)
+		}
+	}
+	jc := &jobCheckpoints{}
+	if from != nil {
+		jc.maxTriggered = from.meta.CheckpointID
+	}
+	if c := opts.Checkpointing; c != nil {
+		// Never reuse the id of a checkpoint folder the job's folder
+		// already holds (a job started again under the same id).
+		paths, lerr := c.Storage.List(c.JobID)
+		if lerr != nil {
+			return fmt.Errorf("listing the checkpoints of job %s in %s: %w", c.JobID, c.Storage, lerr)
+		}
+		for _, p := range paths {
+			parts := strings.Split(p, "/")
+			if len(parts) >= 2 {
+				if id, ok := storage.ParseCheckpointDir(parts[1]); ok {
+					jc.maxTriggered = max(jc.maxTriggered, id)
+				}
+			}
+		}
+	}
+	rs := newRestarter(opts.Restart, opts.Checkpointing != nil)
+	for {
+		err := runAttempt(ctx, jg, opts, tm, from, jc)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		var u unrecoverable
+		if errors.As(err, &u) {
+			return u.err
+		}
+		delay, ok := rs.next(time.Now())
+		if !ok {
+			if rs.restarts == 0 && (rs.s.Type == "" || rs.s.Type == "none" || rs.s.Type == "disable" || rs.s.Type == "off") {
+				return err
+			}
+			return fmt.Errorf("%s (after %d restarts); last failure: %w", rs.describe(), rs.restarts, err)
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		if c := opts.Checkpointing; c != nil {
+			jc.mu.Lock()
+			ids := slices.Clone(jc.retained)
+			jc.mu.Unlock()
+			if len(ids) > 0 {
+				r, lerr := loadLatest(c.Storage, c.JobID, ids)
+				if lerr != nil {
+					return fmt.Errorf("recovering from %v: %w", err, lerr)
+				}
+				from = r
+			}
+		}
+	}
+}
+
+// runAttempt runs one execution of the job, from checkpoint from if set.
+func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor, from *restored, jc *jobCheckpoints) (err error) {
 	jobCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -88,10 +174,24 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 			coordinators[n] = c
 		}
 	}
+	if from != nil {
+		if err := restoreCoordinators(from, coordinators); err != nil {
+			return unrecoverable{fmt.Errorf("restoring checkpoint %d: %w", from.meta.CheckpointID, err)}
+		}
+	}
 
-	deps, err := build(jg, opts, coordinators, jobCtx.Done())
+	deps, err := build(jg, opts, coordinators, jobCtx.Done(), from)
 	if err != nil {
-		return err
+		if from != nil {
+			err = fmt.Errorf("restoring checkpoint %d (%s): %w", from.meta.CheckpointID, from.dir, err)
+		}
+		return unrecoverable{err}
+	}
+	var drv *driver
+	if opts.Checkpointing != nil {
+		if drv, err = newDriver(opts.Checkpointing, jc, deps); err != nil {
+			return unrecoverable{err}
+		}
 	}
 	if opts.deployed != nil {
 		opts.deployed(deps)
@@ -113,8 +213,27 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 		}
 		submitted++
 	}
-	for range submitted {
-		r := <-results
+	var drvDone chan error
+	drvCtx, stopDriver := context.WithCancel(jobCtx)
+	defer stopDriver()
+	if drv != nil && failure == nil {
+		drvDone = make(chan error, 1)
+		go func() { drvDone <- drv.run(drvCtx) }()
+	}
+	drvErrs := drvDone
+	for submitted > 0 {
+		var r error
+		select {
+		case r = <-results:
+			submitted--
+		case derr := <-drvErrs:
+			drvErrs = nil
+			drvDone = nil
+			r = derr
+			if r != nil {
+				r = fmt.Errorf("checkpointing: %w", r)
+			}
+		}
 		if r == nil {
 			continue
 		}
@@ -122,6 +241,12 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 			failure = r
 		}
 		cancel()
+	}
+	stopDriver()
+	if drvDone != nil {
+		if derr := <-drvDone; derr != nil && failure == nil {
+			failure = fmt.Errorf("checkpointing: %w", derr)
+		}
 	}
 	if failure != nil && isCancellation(failure) && ctx.Err() != nil {
 		return ctx.Err()

@@ -28,7 +28,45 @@ type Coordinator[T any] struct {
 		pending map[int][]connector.Split
 		noMore  map[int]bool
 		started bool
+		// restored is set when the readers got their splits back from a
+		// checkpoint: the enumerator is then not asked for splits again.
+		restored bool
 	}
+}
+
+// RestoreReaders gives each reader subtask its splits from a checkpoint,
+// decoded by the source's connector.SplitCodec, instead of asking the
+// enumerator for splits: the enumerator is neither started nor told about
+// readers or split requests. (Its own state is not checkpointed yet: this
+// is right for enumerators that assign every split up front.) It must be
+// called before Start.
+func (c *Coordinator[T]) RestoreReaders(states map[int]ReaderState) error {
+	codec, ok := c.src.(connector.SplitCodec)
+	if !ok {
+		return fmt.Errorf("source %T does not implement connector.SplitCodec", c.src)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.started {
+		return fmt.Errorf("source coordinator: RestoreReaders after Start")
+	}
+	for sub, st := range states {
+		if sub < 0 || sub >= c.parallelism {
+			return fmt.Errorf("restoring source reader %d: the source has parallelism %d", sub, c.parallelism)
+		}
+		for _, b := range st.Splits {
+			sp, err := codec.DecodeSplit(b)
+			if err != nil {
+				return fmt.Errorf("decoding a split of reader %d: %w", sub, err)
+			}
+			c.mu.pending[sub] = append(c.mu.pending[sub], sp)
+		}
+		if st.NoMoreSplits {
+			c.mu.noMore[sub] = true
+		}
+	}
+	c.mu.restored = true
+	return nil
 }
 
 // NewCoordinator returns the coordinator of src for parallelism readers.
@@ -50,6 +88,9 @@ func (c *Coordinator[T]) Start() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mu.started = true
+	if c.mu.restored {
+		return nil
+	}
 	return c.mu.enum.Start()
 }
 
@@ -71,12 +112,17 @@ func (c *Coordinator[T]) register(subtask int, h readerHandle) {
 	if c.mu.noMore[subtask] {
 		h.noMoreSplits()
 	}
-	c.mu.enum.AddReader(subtask)
+	if !c.mu.restored {
+		c.mu.enum.AddReader(subtask)
+	}
 }
 
 func (c *Coordinator[T]) requestSplit(subtask int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.mu.restored {
+		return
+	}
 	c.mu.enum.HandleSplitRequest(subtask)
 }
 

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/eddy-streams/eddy/connector"
@@ -28,6 +29,92 @@ type Operator[T any] struct {
 	output       *readerOutput[T]
 	ended        bool
 	cancelPeriod func()
+
+	// Assignments from the coordinator wait here until the task goroutine
+	// hands them to the reader, so a snapshot sees every split assigned
+	// before it.
+	inbox struct {
+		sync.Mutex
+		splits []connector.Split
+		noMore bool
+	}
+	noMoreDelivered bool
+}
+
+// ReaderState is the checkpointed state of a source subtask.
+type ReaderState struct {
+	// Splits are the reader's unfinished splits with their positions,
+	// encoded by the source's connector.SplitCodec.
+	Splits [][]byte
+	// NoMoreSplits is set when the reader was told it gets no more splits.
+	NoMoreSplits bool
+}
+
+// Snapshotter is implemented by source operators: SnapshotReader runs on
+// the task goroutine when the subtask takes a checkpoint.
+type Snapshotter interface {
+	SnapshotReader() (ReaderState, error)
+	// CheckSnapshots fails if the source cannot be checkpointed at all.
+	CheckSnapshots() error
+}
+
+// CheckSnapshots reports whether the source can be checkpointed: its
+// splits need a codec (connector.SplitCodec).
+func (o *Operator[T]) CheckSnapshots() error {
+	if _, ok := o.src.(connector.SplitCodec); !ok {
+		return fmt.Errorf("source %T does not implement connector.SplitCodec: it cannot be checkpointed", o.src)
+	}
+	return nil
+}
+
+// SnapshotReader implements Snapshotter. It fails if the reader does not
+// implement connector.SplitSnapshotter or the source connector.SplitCodec.
+func (o *Operator[T]) SnapshotReader() (ReaderState, error) {
+	o.deliver()
+	var st ReaderState
+	st.NoMoreSplits = o.noMoreDelivered
+	if o.ended {
+		st.NoMoreSplits = true
+		return st, nil
+	}
+	sn, ok := o.reader.(connector.SplitSnapshotter)
+	if !ok {
+		return st, fmt.Errorf("source reader %T does not implement connector.SplitSnapshotter", o.reader)
+	}
+	codec, ok := o.src.(connector.SplitCodec)
+	if !ok {
+		return st, fmt.Errorf("source %T does not implement connector.SplitCodec", o.src)
+	}
+	splits, err := sn.SnapshotSplits()
+	if err != nil {
+		return st, fmt.Errorf("snapshotting source splits: %w", err)
+	}
+	for _, sp := range splits {
+		b, err := codec.EncodeSplit(sp)
+		if err != nil {
+			return st, fmt.Errorf("encoding split %q: %w", sp.SplitID(), err)
+		}
+		st.Splits = append(st.Splits, b)
+	}
+	return st, nil
+}
+
+// deliver hands the queued assignments to the reader, on the task
+// goroutine.
+func (o *Operator[T]) deliver() {
+	o.inbox.Lock()
+	splits, noMore := o.inbox.splits, o.inbox.noMore
+	o.inbox.splits = nil
+	o.inbox.Unlock()
+	if len(splits) > 0 {
+		o.addSplits(splits)
+	}
+	if noMore && !o.noMoreDelivered {
+		o.noMoreDelivered = true
+		if !o.ended {
+			o.reader.NotifyNoMoreSplits()
+		}
+	}
 }
 
 // NewOperator returns the source operator of one subtask.
@@ -55,14 +142,16 @@ func (o *Operator[T]) Open(ctx *operator.Context) error {
 	o.output = newReaderOutput(o.strategy, o.out, ctx.Clock)
 	o.coordinator.register(ctx.Subtask, readerHandle{
 		addSplits: func(s []connector.Split) {
-			o.mailbox.Put(func() { o.addSplits(s) })
+			o.inbox.Lock()
+			o.inbox.splits = append(o.inbox.splits, s...)
+			o.inbox.Unlock()
+			o.mailbox.Put(o.deliver)
 		},
 		noMoreSplits: func() {
-			o.mailbox.Put(func() {
-				if !o.ended {
-					o.reader.NotifyNoMoreSplits()
-				}
-			})
+			o.inbox.Lock()
+			o.inbox.noMore = true
+			o.inbox.Unlock()
+			o.mailbox.Put(o.deliver)
 		},
 	})
 	if err := r.Start(); err != nil {
