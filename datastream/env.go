@@ -53,7 +53,11 @@ type Config struct {
 	Checkpoint checkpoint.Config
 	// CheckpointDir is state.checkpoints.dir: the local directory
 	// checkpoints are written to (under <dir>/<job-id>/chk-<n>/). Periodic
-	// checkpoints need it.
+	// checkpoints need it. It may also be a file:// URL or an s3:// URL;
+	// s3:// needs the S3 storage linked into the program, which datastream
+	// does not do: import _
+	// "github.com/eddy-streams/eddy/internal/checkpoint/storage/s3store"
+	// (the eddy command does).
 	CheckpointDir string
 	// CheckpointingMode is execution.checkpointing.mode: EXACTLY_ONCE (the
 	// default) or AT_LEAST_ONCE.
@@ -382,7 +386,11 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: storage.NewLocal(e.cfg.CheckpointDir), JobID: id}
+		blob, err := storage.Open(e.cfg.CheckpointDir) // a path, file:// or s3:// URL
+		if err != nil {
+			return nil, fmt.Errorf("invalid job %q: state.checkpoints.dir: %w", jobName, err)
+		}
+		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id}
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{})}
