@@ -50,3 +50,26 @@ type Committer interface {
 	Abort(cs []Committable) error
 	Close() error
 }
+
+// CommittableCodec encodes the committables of a TwoPhaseCommittingSink
+// for checkpoints: a sink must implement it to run with checkpointing.
+type CommittableCodec interface {
+	EncodeCommittable(c Committable) ([]byte, error)
+	DecodeCommittable(b []byte) (Committable, error)
+}
+
+// StatefulSinkWriter is a writer with state of its own in checkpoints (a
+// file sink's part counter), taken after PrepareCommit on each barrier.
+type StatefulSinkWriter[T any] interface {
+	SinkWriter[T]
+	SnapshotState(checkpointID int64) ([]byte, error)
+}
+
+// StatefulSink restores its writers from the state their
+// StatefulSinkWriter snapshotted. When a job restores from a checkpoint,
+// RestoreWriter is called instead of CreateWriter with the states of the
+// subtask (none if the writer had no state then).
+type StatefulSink[T any] interface {
+	Sink[T]
+	RestoreWriter(ctx SinkContext, states [][]byte) (SinkWriter[T], error)
+}

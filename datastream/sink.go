@@ -20,6 +20,10 @@ func (s *DataStream[T]) SinkTo(sink connector.Sink[T], name string) *DataStream[
 	n := addNode(s.env, &graph.Node{
 		Name: "Sink: " + name,
 		New: func(ic graph.InstanceContext) (graph.Instance, error) {
+			if tp, ok := sink.(connector.TwoPhaseCommittingSink[T]); ok {
+				op := &twoPhaseSinkOp[T]{sinkOp: sinkOp[T]{sink: sink}, tp: tp}
+				return graph.Instance{Op: op, Inputs: []any{operator.Input[T](op)}}, nil
+			}
 			op := &sinkOp[T]{sink: sink}
 			return graph.Instance{Op: op, Inputs: []any{operator.Input[T](op)}}, nil
 		},

@@ -63,10 +63,13 @@ type q8In struct {
 	Person *gen.Person
 }
 
-// q8Acc is what a window of a person id saw.
+// q8Acc is what a window of a person id saw: the person's ID and name
+// (values, not a pointer, so that checkpoints can serialize it).
 type q8Acc struct {
-	Person  *gen.Person
-	Auction bool
+	HasPerson bool
+	ID        int64
+	Name      string
+	Auction   bool
 }
 
 type q8Agg struct{}
@@ -75,7 +78,7 @@ func (q8Agg) CreateAccumulator() q8Acc { return q8Acc{} }
 
 func (q8Agg) Add(v q8In, acc q8Acc) q8Acc {
 	if v.Person != nil {
-		acc.Person = v.Person
+		acc.HasPerson, acc.ID, acc.Name = true, v.Person.ID, v.Person.Name
 	} else {
 		acc.Auction = true
 	}
@@ -85,8 +88,8 @@ func (q8Agg) Add(v q8In, acc q8Acc) q8Acc {
 func (q8Agg) Result(acc q8Acc) q8Acc { return acc }
 
 func (q8Agg) Merge(a, b q8Acc) q8Acc {
-	if a.Person == nil {
-		a.Person = b.Person
+	if !a.HasPerson {
+		a.HasPerson, a.ID, a.Name = b.HasPerson, b.ID, b.Name
 	}
 	a.Auction = a.Auction || b.Auction
 	return a
@@ -100,8 +103,8 @@ type q8Row struct {
 }
 
 func q8Emit(_ int64, ctx *datastream.WindowContext[window.TimeWindow], accs []q8Acc, out datastream.Collector[q8Row]) error {
-	if acc := accs[0]; acc.Person != nil && acc.Auction {
-		out.Collect(q8Row{ID: acc.Person.ID, Name: acc.Person.Name, Start: ctx.Window().Start})
+	if acc := accs[0]; acc.HasPerson && acc.Auction {
+		out.Collect(q8Row{ID: acc.ID, Name: acc.Name, Start: ctx.Window().Start})
 	}
 	return nil
 }

@@ -59,16 +59,18 @@ func init() {
 }
 
 // q9Row is a result row: an auction and its best bid.
+// Values, not pointers, so that checkpoints can serialize the state.
 type q9Row struct {
-	Auction *gen.Auction
-	Bid     *gen.Bid
+	Auction gen.Auction
+	Bid     gen.Bid
+	HasBid  bool
 }
 
 // q9Winning keeps the best bid of every auction.
 type q9Winning struct {
-	auction state.ValueState[q9Row]   // the auction, and its best bid if any
-	pending state.ListState[*gen.Bid] // bids waiting for their auction
-	keep    []*gen.Bid                // scratch of OnTimer
+	auction state.ValueState[q9Row]  // the auction, and its best bid if any
+	pending state.ListState[gen.Bid] // bids waiting for their auction
+	keep    []gen.Bid                // scratch of OnTimer
 }
 
 func (w *q9Winning) Open(rc *datastream.RuntimeContext) error {
@@ -76,21 +78,21 @@ func (w *q9Winning) Open(rc *datastream.RuntimeContext) error {
 	if w.auction, err = datastream.GetValueState(rc, state.Value[q9Row]("auction")); err != nil {
 		return err
 	}
-	w.pending, err = datastream.GetListState(rc, state.List[*gen.Bid]("pending bids"))
+	w.pending, err = datastream.GetListState(rc, state.List[gen.Bid]("pending bids"))
 	return err
 }
 
 func (w *q9Winning) ProcessElement(e gen.Event, ctx *datastream.KeyedContext[int64], out datastream.Collector[q9Row]) error {
 	if e.Type == gen.AuctionEvent {
-		st := q9Row{Auction: e.Auction}
+		st := q9Row{Auction: *e.Auction}
 		if bids := w.pending.Get(); len(bids) > 0 {
-			for _, b := range bids {
-				st.offer(b)
+			for i := range bids {
+				st.offer(&bids[i])
 			}
 			w.pending.Clear()
 		}
 		w.auction.Update(st)
-		if st.Bid != nil {
+		if st.HasBid {
 			out.Collect(st)
 		}
 		ctx.TimerService().RegisterEventTimeTimer(e.Auction.Expires)
@@ -99,7 +101,7 @@ func (w *q9Winning) ProcessElement(e gen.Event, ctx *datastream.KeyedContext[int
 	b := e.Bid
 	st, ok := w.auction.Value()
 	if !ok {
-		w.pending.Add(b)
+		w.pending.Add(*b)
 		ctx.TimerService().RegisterEventTimeTimer(b.DateTime)
 		return nil
 	}
@@ -113,11 +115,15 @@ func (w *q9Winning) ProcessElement(e gen.Event, ctx *datastream.KeyedContext[int
 // offer makes b the auction's best bid if it is in the auction's time range
 // and better than the best so far; it reports whether it did.
 func (r *q9Row) offer(b *gen.Bid) bool {
-	a := r.Auction
-	if b.DateTime < a.DateTime || b.DateTime > a.Expires || !q9Better(b, r.Bid) {
+	a := &r.Auction
+	var cur *gen.Bid
+	if r.HasBid {
+		cur = &r.Bid
+	}
+	if b.DateTime < a.DateTime || b.DateTime > a.Expires || !q9Better(b, cur) {
 		return false
 	}
-	r.Bid = b
+	r.Bid, r.HasBid = *b, true
 	return true
 }
 
@@ -174,7 +180,7 @@ func (w *q9Winning) OnTimer(ts int64, ctx *datastream.TimerContext[int64], _ dat
 }
 
 func q9Render(r q9Row, dst []string) []string {
-	a, b := r.Auction, r.Bid
+	a, b := &r.Auction, &r.Bid
 	return append(dst,
 		strconv.FormatInt(a.ID, 10), a.ItemName, a.Description, strconv.FormatInt(a.InitialBid, 10), strconv.FormatInt(a.Reserve, 10),
 		FormatTime(a.DateTime), FormatTime(a.Expires), strconv.FormatInt(a.Seller, 10), strconv.FormatInt(a.Category, 10), a.Extra,

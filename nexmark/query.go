@@ -68,6 +68,12 @@ type Output interface {
 	// returned function gives the final result once the job finished: all
 	// rows of an append query, the last row of every key of an updating one.
 	Collect() func() [][]string
+	// Rows renders the results into rows, to end the query in a sink of
+	// the caller's (the exactly-once file sink of `eddy nexmark run`). For
+	// an updating query every update is a row whose first column is the
+	// row key (a changelog: the final result is the last row of every
+	// key, in the order of the stream); keyed tells which.
+	Rows() (rows *datastream.DataStream[[]string], keyed bool)
 }
 
 // NewOutput returns the output of a query whose result stream is s. render
@@ -93,6 +99,14 @@ func (o *output[T]) Collect() func() [][]string {
 	// the order they were produced.
 	o.s.SinkTo(rows, "Results").SetParallelism(1)
 	return rows.result
+}
+
+func (o *output[T]) Rows() (*datastream.DataStream[[]string], bool) {
+	render, key := o.render, o.key
+	if key == nil {
+		return datastream.Map(o.s, func(v T) []string { return render(v, nil) }), false
+	}
+	return datastream.Map(o.s, func(v T) []string { return render(v, []string{key(v)}) }), true
 }
 
 type discard[T any] struct{}

@@ -2,6 +2,7 @@
 //
 //	eddy nexmark gen --events N [--rate R] [--seed S] --out DIR [--parallelism P]
 //	eddy nexmark run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R]
+//	                 [--checkpoint-interval D [--checkpoint-dir DIR]] [--inject-failures N [--failure-seed S]]
 //	eddy version
 //
 // `eddy nexmark gen` writes the events of the Nexmark generator as
@@ -28,6 +29,19 @@
 // system) over the job divided by it, and peak_rss_bytes the peak resident
 // set size of the process. While the job runs, a progress line (events done,
 // rate, ETA) is kept up to date on stderr when stderr is a terminal.
+//
+// --checkpoint-interval turns checkpointing on (into --checkpoint-dir, by
+// default a temporary directory removed at the end); --inject-failures N
+// makes N randomly chosen source subtasks (seeded by --failure-seed) fail
+// once each at a random moment, after which the job restarts (fixed-delay,
+// 100 ms) from the latest completed checkpoint. With either, --output is
+// written through the exactly-once file sink (connector/file): part files
+// made visible when their checkpoint completes, from which the result file
+// is assembled at the end; an updating query (q4, q9) writes its changelog
+// (each row prefixed by its key, one sink subtask) and the file keeps the
+// last row of every key. The file is then the same as a failure-free run's
+// for every query with event-time semantics (q12 uses processing time, so
+// its result depends on timing anyway).
 //
 // Errors go to stderr; the exit status is 2 for a mistake on the command
 // line and 1 for a failure while running.

@@ -9,12 +9,14 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/eddy-streams/eddy/connector/file"
 	gen "github.com/eddy-streams/eddy/connector/nexmark"
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/nexmark"
@@ -31,6 +33,12 @@ type runOptions struct {
 	output      string
 	rate        float64
 
+	// Fault tolerance: checkpoints and injected failures.
+	checkpointInterval time.Duration
+	checkpointDir      string
+	injectFailures     int
+	failureSeed        int64
+
 	// progress forces the progress counter and line on (tests); normally
 	// they are on when stderr is a terminal.
 	progress      bool
@@ -40,7 +48,7 @@ type runOptions struct {
 func newNexmarkRunCmd() *cobra.Command {
 	o := runOptions{progressEvery: 250 * time.Millisecond}
 	cmd := &cobra.Command{
-		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R]",
+		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R] [--checkpoint-interval D] [--checkpoint-dir DIR] [--inject-failures N] [--failure-seed S]",
 		Short: "Run a Nexmark query on the local runtime and report its throughput",
 		Long: `Run a Nexmark query as a DataStream job on the local runtime, reading N events
 of the Nexmark generator with its watermark strategy (bounded out-of-orderness).
@@ -49,13 +57,23 @@ queries are measured against.
 
 With --output the final result is written as CSV with a header row of the
 query's columns (rows in no particular order); without it the results are
-discarded. The last line on stdout is one JSON object:
+discarded. With --checkpoint-interval or --inject-failures, --output goes
+through the exactly-once file sink: part files (CSV; for an updating query
+the changelog, each row prefixed by its key) committed on checkpoint
+completion into a temporary directory, from which the final result is
+assembled at the end (the last row of every key for an updating query), so
+that with any number of injected failures the file equals that of a
+failure-free run. Injected failures are panics of a pass-through operator
+chained after the source, once per chosen (subtask, event count), chosen
+by --failure-seed; the job restarts (fixed-delay, 100 ms) from the latest
+checkpoint, or from the beginning without checkpoints. The last line on stdout is one JSON object:
 {"query","events","parallelism","seconds","events_per_second","cores",
 "events_per_second_per_core","peak_rss_bytes"}, where cores is the process
 CPU time (user + system) over the job divided by its wall time.`,
 		Example: `  eddy nexmark run --query q5 --events 1000000
   eddy nexmark run --query q7 --events 10000000 --parallelism 2 --output q7.csv
-  eddy nexmark run --query gen --events 10000000`,
+  eddy nexmark run --query gen --events 10000000
+  eddy nexmark run --query q5 --events 1000000 --parallelism 2 --output q5.csv --checkpoint-interval 100ms --inject-failures 2`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -72,6 +90,10 @@ CPU time (user + system) over the job divided by its wall time.`,
 	f.IntVarP(&o.parallelism, "parallelism", "p", 1, "parallelism of the job")
 	f.StringVarP(&o.output, "output", "o", "", "write the final result to this CSV file")
 	f.Float64Var(&o.rate, "rate", 0, "limit the source to this many events per second of wall-clock time (0: unlimited)")
+	f.DurationVar(&o.checkpointInterval, "checkpoint-interval", 0, "take a checkpoint this often (e.g. 1s; 0: no checkpoints)")
+	f.StringVar(&o.checkpointDir, "checkpoint-dir", "", "where checkpoints go: a directory or URL (default: a temporary directory removed at the end)")
+	f.IntVar(&o.injectFailures, "inject-failures", 0, "fail this many randomly chosen source subtasks at random moments of the run")
+	f.Int64Var(&o.failureSeed, "failure-seed", 1, "seed of the choice of --inject-failures")
 	return cmd
 }
 
@@ -99,6 +121,15 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 	if o.parallelism <= 0 {
 		return usagef("--parallelism must be positive, got %d", o.parallelism)
+	}
+	if o.checkpointInterval < 0 {
+		return usagef("--checkpoint-interval must not be negative, got %v", o.checkpointInterval)
+	}
+	if o.injectFailures < 0 {
+		return usagef("--inject-failures must not be negative, got %d", o.injectFailures)
+	}
+	if o.checkpointDir != "" && o.checkpointInterval == 0 {
+		return usagef("--checkpoint-dir needs --checkpoint-interval")
 	}
 	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
 		return usagef("--rate must be a number of events per second, 0 (unlimited) or more, got %v", o.rate)
@@ -143,19 +174,65 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 
 	env := datastream.NewEnv().SetParallelism(o.parallelism)
+	faultTolerant := o.checkpointInterval > 0 || o.injectFailures > 0
+	if faultTolerant {
+		conf := map[string]string{
+			"eddy.job-id":                           "nexmark-" + o.query,
+			"restart-strategy.type":                 "fixed-delay",
+			"restart-strategy.fixed-delay.attempts": strconv.Itoa(o.injectFailures + 3),
+			"restart-strategy.fixed-delay.delay":    "100ms",
+		}
+		if o.checkpointInterval > 0 {
+			dir := o.checkpointDir
+			if dir == "" {
+				tmp, err := os.MkdirTemp("", "eddy-checkpoints-*")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				dir = tmp
+			}
+			conf["execution.checkpointing.interval"] = o.checkpointInterval.String()
+			conf["state.checkpoints.dir"] = dir
+		}
+		if err := env.Configure(conf); err != nil {
+			return usagef("%v", err)
+		}
+	}
 	events := datastream.FromSource(env, gen.NewSource(cfg, opts...), gen.WatermarkStrategy(), "Nexmark")
+	var plan *failurePlan
+	if o.injectFailures > 0 {
+		plan = newFailurePlan(o.injectFailures, o.failureSeed, o.parallelism, o.events)
+		events = injectFailures(events, plan)
+	}
 	var done atomic.Int64
 	if o.progress {
 		events = countEvents(events, &done)
 	}
-	var result func() [][]string
+	var result func() ([][]string, error)
 	if q == nil {
 		nexmark.NewOutput(events, func(gen.Event, []string) []string { return nil }, nil).Discard()
 	} else {
 		output := q.Build(env, events)
-		if out != nil {
-			result = output.Collect()
-		} else {
+		switch {
+		case out != nil && faultTolerant:
+			// The exactly-once file sink, into a folder of our own.
+			parts, err := os.MkdirTemp("", "eddy-nexmark-parts-*")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(parts)
+			rows, keyed := output.Rows()
+			sink := rows.SinkTo(file.New(parts, file.CSV(func(r []string, dst []string) []string { return append(dst, r...) })), "Files")
+			if keyed {
+				// One sink subtask: every key's updates arrive in order.
+				sink.SetParallelism(1)
+			}
+			result = func() ([][]string, error) { return readParts(parts, keyed) }
+		case out != nil:
+			collect := output.Collect()
+			result = func() ([][]string, error) { return collect(), nil }
+		default:
 			output.Discard()
 		}
 	}
@@ -177,8 +254,14 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 		return err
 	}
 
+	if plan != nil {
+		fmt.Fprintf(stderr, "injected %d of %d failures; %d events replayed after restarts\n", plan.injected.Load(), o.injectFailures, plan.passed()-o.events)
+	}
 	if out != nil {
-		rows := result()
+		rows, err := result()
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
 		if err := writeRows(out, q.Columns, rows); err != nil {
 			return fmt.Errorf("--output: %w", err)
 		}

@@ -1,6 +1,8 @@
 package nexmark
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -91,6 +93,9 @@ type split struct {
 	index int
 	total int
 	end   int64
+	// resume is the next event number + 1 of a split restored from a
+	// checkpoint; 0: from its first event (index).
+	resume int64
 }
 
 func (s *split) SplitID() string { return strconv.Itoa(s.index) }
@@ -198,7 +203,11 @@ func (r *reader) Start() error { return nil }
 func (r *reader) AddSplits(splits []connector.Split) {
 	for _, s := range splits {
 		sp := s.(*split)
-		r.splits = append(r.splits, &splitState{split: sp, id: sp.SplitID(), next: int64(sp.index)})
+		next := int64(sp.index)
+		if sp.resume > 0 {
+			next = sp.resume - 1
+		}
+		r.splits = append(r.splits, &splitState{split: sp, id: sp.SplitID(), next: next})
 	}
 	if r.src.opts.rate > 0 && len(r.splits) > 0 {
 		// This reader's share of the rate: its splits out of all.
@@ -289,6 +298,47 @@ func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus,
 // Available is ready at the next due time when the rate limit holds the
 // reader back; otherwise only new splits make progress.
 func (r *reader) Available() <-chan struct{} { return r.wait }
+
+// SnapshotSplits implements connector.SplitSnapshotter: each unfinished
+// split from its next event on.
+func (r *reader) SnapshotSplits() ([]connector.Split, error) {
+	out := make([]connector.Split, 0, len(r.splits))
+	for _, s := range r.splits {
+		sp := *s.split
+		sp.resume = s.next + 1
+		out = append(out, &sp)
+	}
+	return out, nil
+}
+
+// EncodeSplit implements connector.SplitCodec: four varints (index,
+// total, end, resume).
+func (s *source) EncodeSplit(x connector.Split) ([]byte, error) {
+	sp, ok := x.(*split)
+	if !ok {
+		return nil, fmt.Errorf("nexmark source: cannot encode split %T", x)
+	}
+	b := binary.AppendVarint(nil, int64(sp.index))
+	b = binary.AppendVarint(b, int64(sp.total))
+	b = binary.AppendVarint(b, sp.end)
+	return binary.AppendVarint(b, sp.resume), nil
+}
+
+// DecodeSplit implements connector.SplitCodec.
+func (s *source) DecodeSplit(b []byte) (connector.Split, error) {
+	var v [4]int64
+	for i := range v {
+		x, n := binary.Varint(b)
+		if n <= 0 {
+			return nil, errors.New("nexmark source: truncated split")
+		}
+		v[i], b = x, b[n:]
+	}
+	if len(b) != 0 || v[1] <= 0 || v[0] < 0 || v[0] >= v[1] || v[3] < 0 {
+		return nil, errors.New("nexmark source: malformed split")
+	}
+	return &split{index: int(v[0]), total: int(v[1]), end: v[2], resume: v[3]}, nil
+}
 
 func (r *reader) Close() error {
 	if r.waitTimer != nil {

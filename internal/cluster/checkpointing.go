@@ -288,7 +288,7 @@ func (d *driver) complete(c checkpoint.Completed) error {
 				op = &cp
 				ops[p.op.ID] = op
 			}
-			op.Subtasks = append(op.Subtasks, p.sub)
+			op.Subtasks = mergeSubtask(op.Subtasks, p.sub)
 		}
 	}
 	for _, op := range ops {
@@ -325,6 +325,28 @@ func (d *driver) complete(c checkpoint.Completed) error {
 		d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, id))
 	}
 	return nil
+}
+
+// mergeSubtask adds sub to subs, merging it into the entry of the same
+// subtask if there is one (an operator with keyed and operator state).
+func mergeSubtask(subs []storage.SubtaskState, sub storage.SubtaskState) []storage.SubtaskState {
+	for i := range subs {
+		s := &subs[i]
+		if s.Subtask != sub.Subtask {
+			continue
+		}
+		if sub.KeyedState != nil {
+			s.KeyedState, s.KeyGroups = sub.KeyedState, sub.KeyGroups
+		}
+		if sub.Source != nil {
+			s.Source = sub.Source
+		}
+		if sub.OperatorState != nil {
+			s.OperatorState = sub.OperatorState
+		}
+		return subs
+	}
+	return append(subs, sub)
 }
 
 // handler is a task's CheckpointHandler.
@@ -367,6 +389,21 @@ func (h *handler) Snapshot(b event.Barrier) error {
 		ack.pieces = append(ack.pieces, piece{
 			op:  storage.OperatorState{ID: OperatorID(n), Name: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism},
 			sub: storage.SubtaskState{Subtask: dep.Subtask, Source: &storage.SourceState{Splits: st.Splits, NoMoreSplits: st.NoMoreSplits}},
+		})
+	}
+	for _, o := range dep.opStates {
+		data, err := o.op.SnapshotOperatorState(b.ID)
+		if err != nil {
+			release()
+			return fmt.Errorf("snapshotting the operator state of %q: %w", o.node.Name, err)
+		}
+		if data == nil {
+			data = []byte{}
+		}
+		n := o.node
+		ack.pieces = append(ack.pieces, piece{
+			op:  storage.OperatorState{ID: OperatorID(n), Name: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism},
+			sub: storage.SubtaskState{Subtask: dep.Subtask, OperatorState: data},
 		})
 	}
 	d := h.d

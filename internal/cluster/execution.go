@@ -68,6 +68,13 @@ type Deployment struct {
 	keyed  []keyedInstance
 	source source.Snapshotter
 	srcOp  *graph.Node
+	// opStates are the chain's operators that snapshot their own state.
+	opStates []opStateInstance
+}
+
+type opStateInstance struct {
+	node *graph.Node
+	op   operator.StateSnapshotter
 }
 
 type keyedInstance struct {
@@ -264,6 +271,12 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 		}
 		ops[index[n]] = inst.Op
 		ctxs[index[n]] = ctx
+		if sn, ok := inst.Op.(operator.StateSnapshotter); ok {
+			d.opStates = append(d.opStates, opStateInstance{node: n, op: sn})
+		}
+		if err := x.restoreOperatorState(n, i, inst.Op); err != nil {
+			return graph.Instance{}, err
+		}
 		if n == v.Head {
 			if n.IsSource {
 				t.SetSource(inst.Source)
@@ -326,4 +339,41 @@ func (x *execution) keyedStreams(n *graph.Node, r keygroup.Range) (streams []io.
 		streams = append(streams, bytes.NewReader(data))
 	}
 	return streams, true, nil
+}
+
+// restoreOperatorState hands operator n's subtask i the state it
+// snapshotted itself (operator.StateSnapshotter) in the checkpoint being
+// restored, if any.
+func (x *execution) restoreOperatorState(n *graph.Node, i int, op operator.Operator) error {
+	if x.restore == nil {
+		return nil
+	}
+	st, ok := x.restore.meta.Operator(OperatorID(n))
+	if !ok {
+		return nil
+	}
+	var data [][]byte
+	for _, sub := range st.Subtasks {
+		if sub.OperatorState != nil && sub.Subtask == i {
+			data = append(data, sub.OperatorState)
+		}
+	}
+	has := false
+	for _, sub := range st.Subtasks {
+		has = has || sub.OperatorState != nil
+	}
+	if !has {
+		return nil
+	}
+	if st.Parallelism != n.Parallelism {
+		return fmt.Errorf("restoring the operator state of %q: checkpointed at parallelism %d, now %d (redistributing operator state is not supported yet)", n.Name, st.Parallelism, n.Parallelism)
+	}
+	r, ok := op.(operator.StateRestorer)
+	if !ok {
+		return fmt.Errorf("restoring %q (%s): the checkpoint has operator state but the operator cannot restore it", n.Name, OperatorID(n))
+	}
+	if err := r.RestoreOperatorState(data); err != nil {
+		return fmt.Errorf("restoring the operator state of %q: %w", n.Name, err)
+	}
+	return nil
 }

@@ -53,6 +53,10 @@ type SubtaskState struct {
 	KeyedState *FileRef `json:"keyed_state,omitempty"`
 	// Source holds a source reader's split states.
 	Source *SourceState `json:"source,omitempty"`
+	// OperatorState holds the bytes an operator snapshotted itself
+	// (operator.StateSnapshotter, e.g. a two-phase-commit sink's pending
+	// committables), in the operator's own encoding; base64 in the JSON.
+	OperatorState []byte `json:"operator_state,omitempty"`
 }
 
 // FileRef names a state file with its size and checksum.
