@@ -66,6 +66,10 @@ type Config struct {
 	// chk-<n> folder, or a job's folder for its latest intact checkpoint)
 	// to start the job from.
 	SavepointPath string
+	// IgnoreUnclaimedState is execution.savepoint.ignore-unclaimed-state
+	// (--allow-non-restored-state): restoring skips the state of operators
+	// the job no longer has instead of refusing the savepoint.
+	IgnoreUnclaimedState bool
 	// JobID names the job's checkpoint folder (eddy.job-id; random when
 	// empty).
 	JobID string
@@ -143,6 +147,12 @@ func (c *Config) set(key, value string) error {
 		c.CheckpointingMode = strings.ToUpper(strings.ReplaceAll(value, "-", "_"))
 	case "execution.savepoint.path":
 		c.SavepointPath = strings.TrimPrefix(value, "file://")
+	case "execution.savepoint.ignore-unclaimed-state":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("execution.savepoint.ignore-unclaimed-state: %w", err)
+		}
+		c.IgnoreUnclaimedState = b
 	case "eddy.job-id":
 		c.JobID = value
 	case "restart-strategy.type", "restart-strategy":
@@ -284,6 +294,12 @@ func (e *Env) EnableCheckpointing(interval time.Duration) *Env {
 // retained checkpoint at path.
 func (e *Env) SetSavepointPath(path string) *Env { e.cfg.SavepointPath = path; return e }
 
+// SetIgnoreUnclaimedState sets execution.savepoint.ignore-unclaimed-state.
+func (e *Env) SetIgnoreUnclaimedState(ignore bool) *Env {
+	e.cfg.IgnoreUnclaimedState = ignore
+	return e
+}
+
 // SetClock replaces the processing-time clock (tests).
 func (e *Env) SetClock(c operator.Clock) *Env { e.clock = c; return e }
 
@@ -313,6 +329,62 @@ type JobClient struct {
 	result  *JobResult
 	err     error
 	once    sync.Once
+
+	savepoints chan cluster.SavepointRequest
+}
+
+// TriggerSavepoint takes a savepoint of the running job into a new folder
+// "<dir>/savepoint-<id>-<random>/" and returns that folder's path.
+func (c *JobClient) TriggerSavepoint(ctx context.Context, dir string) (string, error) {
+	return c.savepoint(ctx, dir, false)
+}
+
+// StopWithSavepoint takes a savepoint as TriggerSavepoint, then stops the
+// job once its sinks committed what the savepoint covers (Flink's
+// stop-with-savepoint without --drain). The job ends without error; the
+// call returns after it ended.
+func (c *JobClient) StopWithSavepoint(ctx context.Context, dir string) (string, error) {
+	return c.savepoint(ctx, dir, true)
+}
+
+func (c *JobClient) savepoint(ctx context.Context, dir string, stop bool) (string, error) {
+	if dir == "" {
+		return "", errors.New("savepoint: no target directory")
+	}
+	reply := make(chan cluster.SavepointResult, 1)
+	select {
+	case c.savepoints <- cluster.SavepointRequest{Dir: dir, Stop: stop, Reply: reply}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-c.done:
+		return "", fmt.Errorf("savepoint: job %q ended", c.JobName)
+	}
+	var r cluster.SavepointResult
+	select {
+	case r = <-reply:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-c.done:
+		select {
+		case r = <-reply:
+		default:
+			return "", fmt.Errorf("savepoint: job %q ended before the savepoint completed", c.JobName)
+		}
+	}
+	if r.Err != nil {
+		return "", fmt.Errorf("savepoint of job %q: %w", c.JobName, r.Err)
+	}
+	if stop {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return r.Path, ctx.Err()
+		}
+		if c.err != nil {
+			return r.Path, c.err
+		}
+	}
+	return r.Path, nil
 }
 
 // Cancel cancels the job; Wait returns once every task stopped.
@@ -375,6 +447,8 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 		},
 		Restart:     e.cfg.Restart,
 		RestorePath: e.cfg.SavepointPath,
+
+		AllowNonRestoredState: e.cfg.IgnoreUnclaimedState,
 	}
 	if e.cfg.CheckpointingMode == "AT_LEAST_ONCE" {
 		opts.CheckpointingMode = exchange.AtLeastOnce
@@ -393,7 +467,8 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id}
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
-	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{})}
+	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{}), savepoints: make(chan cluster.SavepointRequest)}
+	opts.Savepoints = c.savepoints
 	start := time.Now()
 	go func() {
 		defer close(c.done)

@@ -3,6 +3,8 @@
 //	eddy nexmark gen --events N [--rate R] [--seed S] --out DIR [--parallelism P]
 //	eddy nexmark run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R]
 //	                 [--checkpoint-interval D [--checkpoint-dir DIR]] [--inject-failures N [--failure-seed S]]
+//	                 [--stop-with-savepoint-after N [--savepoint-dir DIR]]
+//	                 [--from-savepoint PATH [--allow-non-restored-state]]
 //	eddy version
 //
 // `eddy nexmark gen` writes the events of the Nexmark generator as
@@ -42,6 +44,17 @@
 // last row of every key. The file is then the same as a failure-free run's
 // for every query with event-time semantics (q12 uses processing time, so
 // its result depends on timing anyway).
+//
+// With --checkpoint-interval, --stop-with-savepoint-after N stops the job
+// with a savepoint after about N events (Flink's stop-with-savepoint without
+// --drain): the savepoint folder <--savepoint-dir>/savepoint-<id>-<random>
+// is printed on stderr and as a "savepoint" key at the end of the JSON line,
+// and --output holds the rows committed up to it. --from-savepoint PATH
+// resumes from it, at any --parallelism; --output then holds the rows of
+// the resumed run, so the two files together are the uninterrupted result
+// of an appending query. Both runs keep the sink's part files in
+// "eddy-nexmark-<query>-parts" next to the savepoints (the resumed run
+// re-commits the savepoint's pending part files there).
 //
 // Errors go to stderr; the exit status is 2 for a mistake on the command
 // line and 1 for a failure while running.

@@ -86,7 +86,7 @@ func injectFailures(events *datastream.DataStream[gen.Event], plan *failurePlan)
 // readParts reads the committed part files of the file sink in dir: all
 // rows of an append query; for an updating query (keyed: the first column
 // is the row key) the last row of every key.
-func readParts(dir string, keyed bool) ([][]string, error) {
+func readParts(dir string, keyed bool, skip map[string]bool) ([][]string, error) {
 	parts, err := file.Parts(dir)
 	if err != nil {
 		return nil, err
@@ -94,6 +94,9 @@ func readParts(dir string, keyed bool) ([][]string, error) {
 	var rows [][]string
 	last := map[string]int{}
 	for _, p := range parts {
+		if skip[p] {
+			continue
+		}
 		f, err := os.Open(p)
 		if err != nil {
 			return nil, err

@@ -76,6 +76,10 @@ func TestCheckpointFlagErrors(t *testing.T) {
 		{"--checkpoint-interval", "-1s"},
 		{"--inject-failures", "-1"},
 		{"--checkpoint-dir", "/tmp/x"},
+		{"--stop-with-savepoint-after", "5"},
+		{"--from-savepoint", "/tmp/x"},
+		{"--stop-with-savepoint-after", "-1", "--checkpoint-interval", "1s"},
+		{"--allow-non-restored-state", "--checkpoint-interval", "1s"},
 	} {
 		_, stderr, code := eddy(t, append([]string{"nexmark", "run", "-q", "q1", "-n", "10"}, args...)...)
 		if code == 0 {

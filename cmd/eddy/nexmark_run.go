@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,12 @@ type runOptions struct {
 	injectFailures     int
 	failureSeed        int64
 
+	// Savepoints: stop with one after about N events; resume from one.
+	stopWithSavepointAfter int64
+	savepointDir           string
+	fromSavepoint          string
+	allowNonRestoredState  bool
+
 	// progress forces the progress counter and line on (tests); normally
 	// they are on when stderr is a terminal.
 	progress      bool
@@ -48,7 +55,7 @@ type runOptions struct {
 func newNexmarkRunCmd() *cobra.Command {
 	o := runOptions{progressEvery: 250 * time.Millisecond}
 	cmd := &cobra.Command{
-		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R] [--checkpoint-interval D] [--checkpoint-dir DIR] [--inject-failures N] [--failure-seed S]",
+		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R] [--checkpoint-interval D] [--checkpoint-dir DIR] [--inject-failures N] [--failure-seed S] [--stop-with-savepoint-after N] [--savepoint-dir DIR] [--from-savepoint PATH] [--allow-non-restored-state]",
 		Short: "Run a Nexmark query on the local runtime and report its throughput",
 		Long: `Run a Nexmark query as a DataStream job on the local runtime, reading N events
 of the Nexmark generator with its watermark strategy (bounded out-of-orderness).
@@ -66,7 +73,11 @@ that with any number of injected failures the file equals that of a
 failure-free run. Injected failures are panics of a pass-through operator
 chained after the source, once per chosen (subtask, event count), chosen
 by --failure-seed; the job restarts (fixed-delay, 100 ms) from the latest
-checkpoint, or from the beginning without checkpoints. The last line on stdout is one JSON object:
+checkpoint, or from the beginning without checkpoints. With
+--checkpoint-interval, --stop-with-savepoint-after N stops the job with a
+savepoint after about N events (its path on stderr and as "savepoint" in the
+JSON line) and --from-savepoint PATH resumes from one at any parallelism
+(--output then holds the rows of the resumed run). The last line on stdout is one JSON object:
 {"query","events","parallelism","seconds","events_per_second","cores",
 "events_per_second_per_core","peak_rss_bytes"}, where cores is the process
 CPU time (user + system) over the job divided by its wall time.`,
@@ -94,6 +105,10 @@ CPU time (user + system) over the job divided by its wall time.`,
 	f.StringVar(&o.checkpointDir, "checkpoint-dir", "", "where checkpoints go: a directory or URL (default: a temporary directory removed at the end)")
 	f.IntVar(&o.injectFailures, "inject-failures", 0, "fail this many randomly chosen source subtasks at random moments of the run")
 	f.Int64Var(&o.failureSeed, "failure-seed", 1, "seed of the choice of --inject-failures")
+	f.Int64Var(&o.stopWithSavepointAfter, "stop-with-savepoint-after", 0, "stop the job with a savepoint after about this many events (needs --checkpoint-interval); its path is printed")
+	f.StringVar(&o.savepointDir, "savepoint-dir", "", "where --stop-with-savepoint-after writes the savepoint (default: the system's temporary directory)")
+	f.StringVar(&o.fromSavepoint, "from-savepoint", "", "resume from this savepoint (a savepoint-<id>-<random> folder; needs --checkpoint-interval); --output then holds the rows of the resumed run")
+	f.BoolVar(&o.allowNonRestoredState, "allow-non-restored-state", false, "with --from-savepoint: skip the state of operators the job no longer has instead of refusing the savepoint")
 	return cmd
 }
 
@@ -113,6 +128,8 @@ type runResult struct {
 	Cores                  float64 `json:"cores"`
 	EventsPerSecondPerCore float64 `json:"events_per_second_per_core"`
 	PeakRSSBytes           int64   `json:"peak_rss_bytes"`
+	// Savepoint is the savepoint of --stop-with-savepoint-after.
+	Savepoint string `json:"savepoint,omitempty"`
 }
 
 func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (err error) {
@@ -130,6 +147,15 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 	if o.checkpointDir != "" && o.checkpointInterval == 0 {
 		return usagef("--checkpoint-dir needs --checkpoint-interval")
+	}
+	if o.stopWithSavepointAfter < 0 {
+		return usagef("--stop-with-savepoint-after must not be negative, got %d", o.stopWithSavepointAfter)
+	}
+	if (o.stopWithSavepointAfter > 0 || o.fromSavepoint != "") && o.checkpointInterval == 0 {
+		return usagef("--stop-with-savepoint-after and --from-savepoint need --checkpoint-interval")
+	}
+	if o.allowNonRestoredState && o.fromSavepoint == "" {
+		return usagef("--allow-non-restored-state needs --from-savepoint")
 	}
 	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
 		return usagef("--rate must be a number of events per second, 0 (unlimited) or more, got %v", o.rate)
@@ -195,6 +221,10 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 			conf["execution.checkpointing.interval"] = o.checkpointInterval.String()
 			conf["state.checkpoints.dir"] = dir
 		}
+		if o.fromSavepoint != "" {
+			conf["execution.savepoint.path"] = o.fromSavepoint
+			conf["execution.savepoint.ignore-unclaimed-state"] = strconv.FormatBool(o.allowNonRestoredState)
+		}
 		if err := env.Configure(conf); err != nil {
 			return usagef("%v", err)
 		}
@@ -206,7 +236,9 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 		events = injectFailures(events, plan)
 	}
 	var done atomic.Int64
-	if o.progress {
+	savepoints := o.stopWithSavepointAfter > 0 || o.fromSavepoint != ""
+	if o.progress || savepoints {
+		// Also with savepoints, so that both runs have the same operators.
 		events = countEvents(events, &done)
 	}
 	var result func() ([][]string, error)
@@ -217,18 +249,33 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 		switch {
 		case out != nil && faultTolerant:
 			// The exactly-once file sink, into a folder of our own.
-			parts, err := os.MkdirTemp("", "eddy-nexmark-parts-*")
-			if err != nil {
-				return err
+			var parts string
+			skip := map[string]bool{}
+			if savepoints {
+				// The part files outlive the run: a resumed run re-commits
+				// the savepoint's pending part files in the same folder,
+				// next to the savepoint; its result is the part files it
+				// added.
+				parts = filepath.Join(savepointBase(o), "eddy-nexmark-"+o.query+"-parts")
+				old, _ := file.Parts(parts)
+				for _, p := range old {
+					skip[p] = true
+				}
+			} else {
+				tmp, err := os.MkdirTemp("", "eddy-nexmark-parts-*")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				parts = tmp
 			}
-			defer os.RemoveAll(parts)
 			rows, keyed := output.Rows()
 			sink := rows.SinkTo(file.New(parts, file.CSV(func(r []string, dst []string) []string { return append(dst, r...) })), "Files")
 			if keyed {
 				// One sink subtask: every key's updates arrive in order.
 				sink.SetParallelism(1)
 			}
-			result = func() ([][]string, error) { return readParts(parts, keyed) }
+			result = func() ([][]string, error) { return readParts(parts, keyed, skip) }
 		case out != nil:
 			collect := output.Collect()
 			result = func() ([][]string, error) { return collect(), nil }
@@ -242,7 +289,15 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 		bar = startProgress(stderr, o.query, o.events, &done, o.progressEvery)
 	}
 	before, start := readUsage(), time.Now()
-	_, err = env.Execute(ctx, "Nexmark "+o.query)
+	var savepoint string
+	if o.stopWithSavepointAfter > 0 {
+		savepoint, err = runToSavepoint(ctx, env, "Nexmark "+o.query, &done, o.stopWithSavepointAfter, savepointBase(o))
+		if err == nil && savepoint != "" {
+			fmt.Fprintf(stderr, "savepoint: %s\n", savepoint)
+		}
+	} else {
+		_, err = env.Execute(ctx, "Nexmark "+o.query)
+	}
 	wall, after := time.Since(start), readUsage()
 	if bar != nil {
 		bar.stop()
@@ -269,6 +324,7 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 
 	res := measure(o.query, o.events, o.parallelism, wall, after.cpu-before.cpu, after.peakRSS)
+	res.Savepoint = savepoint
 	fmt.Fprintf(stderr, "%s: %d events at parallelism %d in %.3fs: %s events/s on %.2f cores, %s events/s per core, peak RSS %s\n",
 		res.Query, res.Events, res.Parallelism, res.Seconds, human(res.EventsPerSecond), res.Cores,
 		human(res.EventsPerSecondPerCore), humanBytes(res.PeakRSSBytes))
@@ -328,4 +384,45 @@ func humanBytes(n int64) string {
 	default:
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
+}
+
+// savepointBase is the folder of savepoints and of the part files of a run
+// with savepoints: --savepoint-dir, the folder of --from-savepoint, or the
+// system's temporary directory.
+func savepointBase(o runOptions) string {
+	switch {
+	case o.fromSavepoint != "":
+		return filepath.Dir(filepath.Clean(o.fromSavepoint))
+	case o.savepointDir != "":
+		return o.savepointDir
+	default:
+		return filepath.Join(os.TempDir(), "eddy-savepoints")
+	}
+}
+
+// runToSavepoint runs the job until about n events went by (done), then
+// stops it with a savepoint in dir and returns the savepoint's path. A job
+// that ends before is not an error: it returns no path.
+func runToSavepoint(ctx context.Context, env *datastream.Env, name string, done *atomic.Int64, n int64, dir string) (string, error) {
+	c, err := env.ExecuteAsync(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for done.Load() < n {
+		select {
+		case <-c.Done():
+			_, err := c.Wait()
+			return "", err
+		case <-tick.C:
+		}
+	}
+	path, err := c.StopWithSavepoint(ctx, dir)
+	if err != nil {
+		c.Cancel()
+		c.Wait()
+		return "", err
+	}
+	return path, nil
 }

@@ -3,6 +3,8 @@ package cluster
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -31,6 +33,30 @@ type CheckpointOptions struct {
 	Storage storage.Blob
 	// JobID names the job's folder in Storage.
 	JobID string
+}
+
+// SavepointRequest asks a running job for a savepoint in Dir (a local
+// folder): it is written to "<Dir>/savepoint-<id>-<random>/". With Stop the
+// job stops once the savepoint completed and its sinks committed what it
+// covers; the job then ends without error.
+type SavepointRequest struct {
+	Dir   string
+	Stop  bool
+	Reply chan<- SavepointResult // buffered (1)
+}
+
+// SavepointResult is the savepoint's folder, or why it failed.
+type SavepointResult struct {
+	Path string
+	Err  error
+}
+
+// spTarget is where a savepoint in progress goes.
+type spTarget struct {
+	blob   storage.Blob
+	folder string
+	path   string
+	req    SavepointRequest
 }
 
 // restored is a loaded checkpoint: its metadata and state files.
@@ -101,13 +127,34 @@ func restoreCoordinators(r *restored, coordinators map[*graph.Node]graph.Coordin
 		if !ok {
 			return fmt.Errorf("restoring %q: its coordinator cannot restore readers", n.Name)
 		}
-		if op.Parallelism != n.Parallelism {
-			return fmt.Errorf("restoring source %q: checkpointed at parallelism %d, now %d (rescaling sources is not supported yet)", n.Name, op.Parallelism, n.Parallelism)
-		}
 		states := map[int]source.ReaderState{}
-		for _, st := range op.Subtasks {
-			if st.Source != nil {
-				states[st.Subtask] = source.ReaderState{Splits: st.Source.Splits, NoMoreSplits: st.Source.NoMoreSplits}
+		if op.Parallelism == n.Parallelism {
+			for _, st := range op.Subtasks {
+				if st.Source != nil {
+					states[st.Subtask] = source.ReaderState{Splits: st.Source.Splits, NoMoreSplits: st.Source.NoMoreSplits}
+				}
+			}
+		} else {
+			// Rescaling: the union of the old readers' splits, dealt
+			// round robin to the new readers.
+			var all [][]byte
+			noMore, found := true, false
+			for _, st := range op.Subtasks {
+				if st.Source != nil {
+					found = true
+					all = append(all, st.Source.Splits...)
+					noMore = noMore && st.Source.NoMoreSplits
+				}
+			}
+			if found {
+				for i := range n.Parallelism {
+					states[i] = source.ReaderState{NoMoreSplits: noMore}
+				}
+				for k, sp := range all {
+					st := states[k%n.Parallelism]
+					st.Splits = append(st.Splits, sp)
+					states[k%n.Parallelism] = st
+				}
 			}
 		}
 		if err := rc.RestoreReaders(states); err != nil {
@@ -139,6 +186,122 @@ type driver struct {
 	writes sync.WaitGroup
 
 	triggered map[int64]bool // not completed yet
+
+	requests <-chan SavepointRequest
+	targets  map[int64]*spTarget // savepoints in progress, under mu
+	// stop ends the job (stop-with-savepoint).
+	stop func()
+}
+
+// blobFor returns where checkpoint or savepoint id is written.
+func (d *driver) blobFor(id int64) (storage.Blob, string) {
+	d.mu.Lock()
+	t, ok := d.targets[id]
+	d.mu.Unlock()
+	if ok {
+		return t.blob, t.folder
+	}
+	return d.opts.Storage, storage.CheckpointDir(d.opts.JobID, id)
+}
+
+func (d *driver) deleteFolder(id int64) {
+	b, dir := d.blobFor(id)
+	if b != nil {
+		b.Delete(dir)
+	}
+}
+
+// request starts a savepoint for req.
+func (d *driver) request(req SavepointRequest) error {
+	dir, err := filepath.Abs(req.Dir)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		req.Reply <- SavepointResult{Err: fmt.Errorf("savepoint directory %s: %w", req.Dir, err)}
+		return nil
+	}
+	if err := d.coord.Step(checkpoint.RequestSavepoint{}); err != nil {
+		req.Reply <- SavepointResult{Err: err}
+		return nil
+	}
+	tr := d.coord.Ready().Triggers
+	if len(tr) == 0 || tr[len(tr)-1].Kind != checkpoint.Savepoint {
+		req.Reply <- SavepointResult{Err: fmt.Errorf("the savepoint was not triggered")}
+		return nil
+	}
+	id := tr[len(tr)-1].ID
+	var rb [4]byte
+	crand.Read(rb[:])
+	folder := fmt.Sprintf("savepoint-%d-%s", id, hex.EncodeToString(rb[:]))
+	t := &spTarget{blob: storage.NewLocal(dir), folder: folder, path: filepath.Join(dir, folder), req: req}
+	d.mu.Lock()
+	d.targets[id] = t
+	d.mu.Unlock()
+	return nil
+}
+
+// refuseSavepoints answers the savepoint requests of an attempt that has
+// no checkpoint driver with err, until done.
+func refuseSavepoints(requests <-chan SavepointRequest, done <-chan struct{}, err error) {
+	for {
+		select {
+		case <-done:
+			return
+		case req := <-requests:
+			req.Reply <- SavepointResult{Err: err}
+		}
+	}
+}
+
+// finishSavepoint answers the request of savepoint id.
+func (d *driver) finishSavepoint(id int64, err error) {
+	d.mu.Lock()
+	t, ok := d.targets[id]
+	delete(d.targets, id)
+	d.mu.Unlock()
+	if !ok {
+		return
+	}
+	if err != nil {
+		t.blob.Delete(t.folder)
+	}
+	if t.req.Reply == nil {
+		return
+	}
+	if err != nil {
+		t.req.Reply <- SavepointResult{Err: err}
+		return
+	}
+	if !t.req.Stop {
+		t.req.Reply <- SavepointResult{Path: t.path}
+		return
+	}
+	// Stop: once every task handled the completion (sinks committed),
+	// end the job.
+	var waits []chan struct{}
+	for _, dep := range d.deps {
+		ch := make(chan struct{})
+		var once sync.Once
+		done := func() { once.Do(func() { close(ch) }) }
+		dep.Task.Mailbox().PutOrDrop(done, done)
+		waits = append(waits, ch)
+	}
+	go func() {
+		timeout := time.After(10 * time.Second)
+	wait:
+		for _, ch := range waits {
+			select {
+			case <-ch:
+			case <-timeout:
+				break wait
+			}
+		}
+		if d.stop != nil {
+			d.stop()
+		}
+		t.req.Reply <- SavepointResult{Path: t.path}
+	}()
 }
 
 // taskAck is a task's acknowledged state: its part of the metadata and
@@ -155,7 +318,7 @@ type piece struct {
 }
 
 func newDriver(opts *CheckpointOptions, jc *jobCheckpoints, deps []*Deployment) (*driver, error) {
-	d := &driver{opts: opts, jc: jc, deps: deps, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]bool{}}
+	d := &driver{opts: opts, jc: jc, deps: deps, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]bool{}, targets: map[int64]*spTarget{}}
 	var names []string
 	for _, dep := range deps {
 		name := fmt.Sprintf("%s [v%d]", dep.Task.DisplayName(), dep.Vertex.ID)
@@ -217,6 +380,13 @@ func (d *driver) run(ctx context.Context) (err error) {
 			return nil
 		case <-tick.C:
 		case <-d.notify:
+		case req := <-d.requests:
+			if err := d.request(req); err != nil {
+				return err
+			}
+			if err := d.handle(); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -229,7 +399,8 @@ func (d *driver) shutdown() {
 	d.mu.Unlock()
 	d.writes.Wait()
 	for id := range d.triggered {
-		d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, id))
+		d.deleteFolder(id)
+		d.finishSavepoint(id, fmt.Errorf("the job ended before savepoint %d completed", id))
 	}
 }
 
@@ -258,13 +429,14 @@ func (d *driver) handle() error {
 		for _, dep := range d.deps {
 			dep.Task.NotifyCheckpointAborted(a.ID)
 		}
-		d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, a.ID))
+		d.deleteFolder(a.ID)
+		d.finishSavepoint(a.ID, fmt.Errorf("savepoint %d failed: %s", a.ID, a.Reason))
 	}
 	for _, h := range r.Discarded {
 		// An acknowledgement of a checkpoint that aborted (or never
 		// was): its whole folder is garbage.
 		if a, ok := h.(*taskAck); ok {
-			d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, a.id))
+			d.deleteFolder(a.id)
 		}
 	}
 	return r.Failure
@@ -298,19 +470,21 @@ func (d *driver) complete(c checkpoint.Completed) error {
 	if err != nil {
 		return fmt.Errorf("encoding the metadata of checkpoint %d: %w", c.ID, err)
 	}
-	dir := storage.CheckpointDir(d.opts.JobID, c.ID)
-	if err := d.opts.Storage.Put(dir+"/"+storage.MetadataFile, data); err != nil {
+	blob, dir := d.blobFor(c.ID)
+	if err := blob.Put(dir+"/"+storage.MetadataFile, data); err != nil {
 		// Not visible: as a failed checkpoint.
-		d.opts.Storage.Delete(dir)
+		blob.Delete(dir)
 		for _, dep := range d.deps {
 			dep.Task.NotifyCheckpointAborted(c.ID)
 		}
+		d.finishSavepoint(c.ID, fmt.Errorf("writing the metadata of savepoint %d: %w", c.ID, err))
 		return nil
 	}
 	for _, dep := range d.deps {
 		dep.Task.NotifyCheckpointComplete(c.ID)
 	}
 	if c.Kind == checkpoint.Savepoint {
+		d.finishSavepoint(c.ID, nil)
 		return nil
 	}
 	d.jc.mu.Lock()
@@ -408,7 +582,7 @@ func (h *handler) Snapshot(b event.Barrier) error {
 	}
 	d := h.d
 	name := d.names[dep]
-	dir := storage.CheckpointDir(d.opts.JobID, b.ID)
+	blob, dir := d.blobFor(b.ID)
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -429,7 +603,7 @@ func (h *handler) Snapshot(b event.Barrier) error {
 			}
 			file := fmt.Sprintf("%s-%d", fileSafe(OperatorID(k.node)), dep.Subtask)
 			p := dir + "/" + file
-			if err = d.opts.Storage.Put(p, buf.Bytes()); err != nil {
+			if err = blob.Put(p, buf.Bytes()); err != nil {
 				break
 			}
 			ack.paths = append(ack.paths, p)
@@ -445,7 +619,7 @@ func (h *handler) Snapshot(b event.Barrier) error {
 		}
 		if err != nil {
 			for _, p := range ack.paths {
-				d.opts.Storage.Delete(p)
+				blob.Delete(p)
 			}
 			d.post(checkpoint.Decline{ID: b.ID, Task: name, Reason: err.Error()})
 			return

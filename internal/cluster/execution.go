@@ -44,6 +44,14 @@ type Options struct {
 	// RestorePath is execution.savepoint.path: a retained checkpoint to
 	// start from (see LoadCheckpoint).
 	RestorePath string
+	// AllowNonRestoredState is execution.savepoint.ignore-unclaimed-state:
+	// restoring skips the state of operators the job no longer has instead
+	// of refusing it.
+	AllowNonRestoredState bool
+	// Savepoints, if set, carries savepoint requests (JobClient): the job
+	// master then runs the checkpoint driver even without periodic
+	// checkpoints.
+	Savepoints <-chan SavepointRequest
 	// RestoreKeyedBackend creates the keyed state backend of a keyed
 	// operator's subtask from the keyed-state streams of the checkpointed
 	// subtasks whose key-group ranges intersect r. Required to restore.
@@ -352,21 +360,24 @@ func (x *execution) restoreOperatorState(n *graph.Node, i int, op operator.Opera
 	if !ok {
 		return nil
 	}
+	// Operator list state: at the same parallelism each subtask takes its
+	// own; rescaled, the old subtasks' states (in subtask order) are dealt
+	// round robin to the new subtasks.
 	var data [][]byte
+	has := false
+	k := 0
 	for _, sub := range st.Subtasks {
-		if sub.OperatorState != nil && sub.Subtask == i {
+		if sub.OperatorState == nil {
+			continue
+		}
+		has = true
+		if st.Parallelism == n.Parallelism && sub.Subtask == i || st.Parallelism != n.Parallelism && k%n.Parallelism == i {
 			data = append(data, sub.OperatorState)
 		}
-	}
-	has := false
-	for _, sub := range st.Subtasks {
-		has = has || sub.OperatorState != nil
+		k++
 	}
 	if !has {
 		return nil
-	}
-	if st.Parallelism != n.Parallelism {
-		return fmt.Errorf("restoring the operator state of %q: checkpointed at parallelism %d, now %d (redistributing operator state is not supported yet)", n.Name, st.Parallelism, n.Parallelism)
 	}
 	r, ok := op.(operator.StateRestorer)
 	if !ok {

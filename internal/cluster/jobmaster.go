@@ -8,8 +8,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/eddy-streams/eddy/internal/checkpoint"
 	"github.com/eddy-streams/eddy/internal/checkpoint/storage"
 	"github.com/eddy-streams/eddy/internal/graph"
 )
@@ -90,6 +92,11 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 	if opts.RestorePath != "" {
 		if from, err = loadPath(opts.RestorePath); err != nil {
 			return fmt.Errorf("execution.savepoint.path: %w", err)
+		}
+	}
+	if from != nil {
+		if err := checkClaimed(jg, from, opts.AllowNonRestoredState); err != nil {
+			return fmt.Errorf("execution.savepoint.path %s: %w", opts.RestorePath, err)
 		}
 	}
 	jc := &jobCheckpoints{}
@@ -188,9 +195,27 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 		return unrecoverable{err}
 	}
 	var drv *driver
+	var stopped atomic.Bool
 	if opts.Checkpointing != nil {
 		if drv, err = newDriver(opts.Checkpointing, jc, deps); err != nil {
 			return unrecoverable{err}
+		}
+	} else if opts.Savepoints != nil {
+		// No periodic checkpoints: the driver runs for savepoints only
+		// (when every source can snapshot its readers).
+		co := &CheckpointOptions{Config: checkpoint.DefaultConfig(), JobID: opts.JobName}
+		d, derr := newDriver(co, jc, deps)
+		if derr != nil {
+			go refuseSavepoints(opts.Savepoints, jobCtx.Done(), fmt.Errorf("the job cannot take savepoints: %w", derr))
+		} else {
+			drv = d
+		}
+	}
+	if drv != nil {
+		drv.requests = opts.Savepoints
+		drv.stop = func() {
+			stopped.Store(true)
+			cancel()
 		}
 	}
 	if opts.deployed != nil {
@@ -248,6 +273,9 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 			failure = fmt.Errorf("checkpointing: %w", derr)
 		}
 	}
+	if stopped.Load() && ctx.Err() == nil && (failure == nil || isCancellation(failure)) {
+		return nil // stopped with a savepoint
+	}
 	if failure != nil && isCancellation(failure) && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -256,4 +284,36 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 
 func isCancellation(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// checkClaimed refuses a checkpoint with state for an operator the job does
+// not have (matched by OperatorID: UID, or node id), unless allowed, and
+// one whose max parallelism differs from the operator's.
+func checkClaimed(jg *graph.JobGraph, from *restored, allowNonRestored bool) error {
+	nodes := map[string]*graph.Node{}
+	for _, v := range jg.Vertices {
+		for _, n := range v.Nodes {
+			nodes[OperatorID(n)] = n
+		}
+	}
+	for _, op := range from.meta.Operators {
+		n, ok := nodes[op.ID]
+		if !ok {
+			if allowNonRestored {
+				continue
+			}
+			return fmt.Errorf("%s %d has state for operator %s (%q), which the job does not have; "+
+				"set execution.savepoint.ignore-unclaimed-state (--allow-non-restored-state) to skip it",
+				from.meta.Kind, from.meta.CheckpointID, op.ID, op.Name)
+		}
+		keyed := false
+		for _, st := range op.Subtasks {
+			keyed = keyed || st.KeyedState != nil
+		}
+		if keyed && op.MaxParallelism != n.MaxParallelism {
+			return fmt.Errorf("operator %s (%q): the %s has max parallelism %d, the job %d; they must match",
+				op.ID, op.Name, from.meta.Kind, op.MaxParallelism, n.MaxParallelism)
+		}
+	}
+	return nil
 }

@@ -23,6 +23,10 @@ func newMailbox() *Mailbox { return &Mailbox{notify: make(chan struct{}, 1)} }
 // Put queues fn to run on the task goroutine. It never blocks.
 func (m *Mailbox) Put(fn func()) { m.put(fn, nil) }
 
+// PutOrDrop queues fn as Put; if the mailbox is closed, or closes before fn
+// runs, dropped is called instead.
+func (m *Mailbox) PutOrDrop(fn, dropped func()) { m.put(fn, dropped) }
+
 // put queues fn; if the mailbox is closed, or closes before fn runs,
 // dropped (if not nil) is called instead: on the caller's goroutine, or on
 // the task goroutine as it exits.
