@@ -50,6 +50,9 @@ type runOptions struct {
 	// they are on when stderr is a terminal.
 	progress      bool
 	progressEvery time.Duration
+
+	// cpuProfile writes a CPU profile of the job (go tool pprof).
+	cpuProfile string
 }
 
 func newNexmarkRunCmd() *cobra.Command {
@@ -100,6 +103,7 @@ CPU time (user + system) over the job divided by its wall time.`,
 	f.Int64VarP(&o.events, "events", "n", 0, "number of events to generate (required, > 0)")
 	f.IntVarP(&o.parallelism, "parallelism", "p", 1, "parallelism of the job")
 	f.StringVarP(&o.output, "output", "o", "", "write the final result to this CSV file")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	f.Float64Var(&o.rate, "rate", 0, "limit the source to this many events per second of wall-clock time (0: unlimited)")
 	f.DurationVar(&o.checkpointInterval, "checkpoint-interval", 0, "take a checkpoint this often (e.g. 1s; 0: no checkpoints)")
 	f.StringVar(&o.checkpointDir, "checkpoint-dir", "", "where checkpoints go: a directory or URL (default: a temporary directory removed at the end)")
@@ -287,6 +291,13 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	var bar *progress
 	if o.progress {
 		bar = startProgress(stderr, o.query, o.events, &done, o.progressEvery)
+	}
+	if o.cpuProfile != "" {
+		stop, perr := startCPUProfile(o.cpuProfile)
+		if perr != nil {
+			return perr
+		}
+		defer stop()
 	}
 	before, start := readUsage(), time.Now()
 	var savepoint string

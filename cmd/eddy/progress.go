@@ -44,14 +44,14 @@ func (c *eventCounter[T]) Close() error {
 	return nil
 }
 
-// isTerminal reports whether w is a terminal (a character device).
+// isTerminal reports whether w is a terminal. /dev/null is a character
+// device too, so asking for the terminal's attributes is the real test.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return fileIsTerminal(f)
 }
 
 // progress redraws one line on w with the events done, the rate and the
