@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"time"
 
 	"github.com/eddy-streams/eddy/connector"
+	"github.com/eddy-streams/eddy/connector/ratelimit"
 	"github.com/eddy-streams/eddy/eventtime"
 )
 
@@ -151,7 +151,7 @@ func rangeBound(count int64, j, n int) int64 {
 }
 
 func (g *generatorSource[T]) CreateReader(ctx connector.ReaderContext) (connector.Reader[T], error) {
-	return &generatorReader[T]{src: g, now: time.Now}, nil
+	return &generatorReader[T]{src: g, limit: ratelimit.New(nil)}, nil
 }
 
 // generatorPollBatch bounds the records of one Poll, so the task gets to its
@@ -162,18 +162,11 @@ const generatorPollBatch = 256
 // in turn, limited to its share of the rate.
 type generatorReader[T any] struct {
 	src    *generatorSource[T]
-	now    func() time.Time
 	splits []*generatorState
 	next   int // the split whose turn it is
 	noMore bool
-
-	// Rate limiting: record k after base is due at base + k·perRecord.
-	perRecord float64 // nanoseconds; 0: unlimited
-	base      time.Time
-	emitted   float64
-	share     int // splits the rate share was computed for
-	wait      chan struct{}
-	waitTimer *time.Timer
+	share  int // splits the rate share was computed for
+	limit  *ratelimit.Limiter
 }
 
 type generatorState struct {
@@ -193,56 +186,15 @@ func (r *generatorReader[T]) AddSplits(splits []connector.Split) {
 	if r.src.rate > 0 && len(r.splits) > 0 {
 		// This reader's share of the total rate, for the splits it was given.
 		total := float64(r.splits[0].split.total)
-		r.perRecord = float64(time.Second) * total / (r.src.rate * float64(r.share))
-		r.base, r.emitted = time.Time{}, 0
+		r.limit.SetRate(r.src.rate * float64(r.share) / total)
 	}
 }
 
 func (r *generatorReader[T]) NotifyNoMoreSplits() { r.noMore = true }
 
-// allowed returns how many records may be emitted now, at most limit; when
-// none, it arms the channel Available returns for the next due time.
-func (r *generatorReader[T]) allowed(limit int) int {
-	if r.perRecord == 0 {
-		return limit
-	}
-	now := r.now()
-	if r.base.IsZero() {
-		r.base, r.emitted = now, 0
-	}
-	elapsed := float64(now.Sub(r.base))
-	// Do not store more than one batch of unused rate (after backpressure or
-	// a stall), so the source does not burst.
-	if lag := elapsed - r.emitted*r.perRecord; lag > float64(limit)*r.perRecord {
-		// Keep one batch of it: a poll that comes late (the task was
-		// busy, or its timer woke it late) still gets a full batch.
-		batch := float64(limit) * r.perRecord
-		r.base = now.Add(-time.Duration(batch))
-		r.emitted, elapsed = 0, batch
-	}
-	due := math.Floor(elapsed/r.perRecord) + 1 - r.emitted
-	if due >= 1 {
-		return int(min(due, float64(limit)))
-	}
-	if r.wait == nil {
-		// Clamped: a tiny rate must not overflow the duration; the
-		// reader re-checks the schedule when it wakes.
-		d := time.Duration(min(max(r.emitted*r.perRecord-elapsed, 0), float64(time.Hour)))
-		ch := make(chan struct{})
-		r.wait = ch
-		r.waitTimer = time.AfterFunc(d, func() { close(ch) })
-	}
-	return 0
-}
-
 func (r *generatorReader[T]) Poll(out connector.ReaderOutput[T]) (connector.InputStatus, error) {
-	if r.wait != nil {
-		select {
-		case <-r.wait:
-			r.wait, r.waitTimer = nil, nil
-		default:
-			return connector.NothingAvailable, nil
-		}
+	if !r.limit.Ready() {
+		return connector.NothingAvailable, nil
 	}
 	if len(r.splits) == 0 {
 		if r.noMore {
@@ -250,7 +202,7 @@ func (r *generatorReader[T]) Poll(out connector.ReaderOutput[T]) (connector.Inpu
 		}
 		return connector.NothingAvailable, nil
 	}
-	n := r.allowed(generatorPollBatch)
+	n := r.limit.Allowed(generatorPollBatch)
 	if n == 0 {
 		return connector.NothingAvailable, nil
 	}
@@ -264,7 +216,7 @@ func (r *generatorReader[T]) Poll(out connector.ReaderOutput[T]) (connector.Inpu
 		s.next += sp.stride
 		emitted++
 	}
-	r.emitted += float64(emitted)
+	r.limit.Emitted(emitted)
 	if sp.end >= 0 && s.next >= sp.end {
 		out.ReleaseSplit(s.id)
 		r.splits = append(r.splits[:r.next], r.splits[r.next+1:]...)
@@ -282,12 +234,10 @@ func (r *generatorReader[T]) Poll(out connector.ReaderOutput[T]) (connector.Inpu
 
 // Available is ready at the next due time when the rate limit holds the
 // reader back; otherwise only new splits (mail) make progress.
-func (r *generatorReader[T]) Available() <-chan struct{} { return r.wait }
+func (r *generatorReader[T]) Available() <-chan struct{} { return r.limit.Available() }
 
 func (r *generatorReader[T]) Close() error {
-	if r.waitTimer != nil {
-		r.waitTimer.Stop()
-	}
+	r.limit.Stop()
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eddy-streams/eddy/connector"
+	"github.com/eddy-streams/eddy/connector/ratelimit"
 	"github.com/eddy-streams/eddy/eventtime"
 	"github.com/eddy-streams/eddy/internal/event"
 )
@@ -186,7 +187,7 @@ func TestGeneratorRateWaitsWithoutSpinning(t *testing.T) {
 	// A reader ahead of schedule reports NothingAvailable and a channel that
 	// is ready at the next due time.
 	src := &generatorSource[int64]{count: 100, fn: func(i int64) int64 { return i }, rate: 100}
-	r := &generatorReader[int64]{src: src, now: time.Now}
+	r := &generatorReader[int64]{src: src, limit: ratelimit.New(nil)}
 	r.AddSplits([]connector.Split{&generatorSplit{id: 0, total: 1, end: 100, stride: 1}})
 	r.NotifyNoMoreSplits()
 	out := &srcCountingReaderOutput{}

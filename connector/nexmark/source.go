@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"time"
 
 	"github.com/eddy-streams/eddy/connector"
+	"github.com/eddy-streams/eddy/connector/ratelimit"
 )
 
 // SourceOption configures NewSource.
@@ -167,7 +167,7 @@ func (s *source) CreateReader(connector.ReaderContext) (connector.Reader[Event],
 	if err != nil {
 		return nil, err
 	}
-	return &reader{src: s, gen: g, now: time.Now}, nil
+	return &reader{src: s, gen: g, limit: ratelimit.New(nil)}, nil
 }
 
 // pollBatch bounds the events of one Poll, so the task gets to its mailbox
@@ -179,17 +179,10 @@ const pollBatch = 256
 type reader struct {
 	src    *source
 	gen    *Generator
-	now    func() time.Time
 	splits []*splitState
 	turn   int // the split whose turn it is
 	noMore bool
-
-	// Rate limiting: event k after base is due at base + k·perEvent.
-	perEvent  float64 // nanoseconds; 0: unlimited
-	base      time.Time
-	emitted   float64
-	wait      chan struct{}
-	waitTimer *time.Timer
+	limit  *ratelimit.Limiter
 }
 
 type splitState struct {
@@ -212,51 +205,15 @@ func (r *reader) AddSplits(splits []connector.Split) {
 	if r.src.opts.rate > 0 && len(r.splits) > 0 {
 		// This reader's share of the rate: its splits out of all.
 		total := float64(r.splits[0].split.total)
-		r.perEvent = float64(time.Second) * total / (r.src.opts.rate * float64(len(r.splits)))
-		r.base, r.emitted = time.Time{}, 0
+		r.limit.SetRate(r.src.opts.rate * float64(len(r.splits)) / total)
 	}
 }
 
 func (r *reader) NotifyNoMoreSplits() { r.noMore = true }
 
-// allowed returns how many events may be emitted now, at most limit; when
-// none, it arms the channel Available returns for the next due time.
-func (r *reader) allowed(limit int) int {
-	if r.perEvent == 0 {
-		return limit
-	}
-	now := r.now()
-	if r.base.IsZero() {
-		r.base, r.emitted = now, 0
-	}
-	elapsed := float64(now.Sub(r.base))
-	// Keep at most one batch of unused rate (after backpressure or a
-	// stall), so the source does not burst.
-	if lag := elapsed - r.emitted*r.perEvent; lag > float64(limit)*r.perEvent {
-		r.base = now
-		r.emitted, elapsed = 0, 0
-	}
-	due := math.Floor(elapsed/r.perEvent) + 1 - r.emitted
-	if due >= 1 {
-		return int(min(due, float64(limit)))
-	}
-	if r.wait == nil {
-		d := time.Duration(min(max(r.emitted*r.perEvent-elapsed, 0), float64(time.Hour)))
-		ch := make(chan struct{})
-		r.wait = ch
-		r.waitTimer = time.AfterFunc(d, func() { close(ch) })
-	}
-	return 0
-}
-
 func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus, error) {
-	if r.wait != nil {
-		select {
-		case <-r.wait:
-			r.wait, r.waitTimer = nil, nil
-		default:
-			return connector.NothingAvailable, nil
-		}
+	if !r.limit.Ready() {
+		return connector.NothingAvailable, nil
 	}
 	if len(r.splits) == 0 {
 		if r.noMore {
@@ -264,7 +221,7 @@ func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus,
 		}
 		return connector.NothingAvailable, nil
 	}
-	n := r.allowed(pollBatch)
+	n := r.limit.Allowed(pollBatch)
 	if n == 0 {
 		return connector.NothingAvailable, nil
 	}
@@ -279,7 +236,7 @@ func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus,
 		s.next += stride
 		emitted++
 	}
-	r.emitted += float64(emitted)
+	r.limit.Emitted(emitted)
 	if sp.end >= 0 && s.next >= sp.end {
 		out.ReleaseSplit(s.id)
 		r.splits = append(r.splits[:r.turn], r.splits[r.turn+1:]...)
@@ -297,7 +254,7 @@ func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus,
 
 // Available is ready at the next due time when the rate limit holds the
 // reader back; otherwise only new splits make progress.
-func (r *reader) Available() <-chan struct{} { return r.wait }
+func (r *reader) Available() <-chan struct{} { return r.limit.Available() }
 
 // SnapshotSplits implements connector.SplitSnapshotter: each unfinished
 // split from its next event on.
@@ -341,8 +298,6 @@ func (s *source) DecodeSplit(b []byte) (connector.Split, error) {
 }
 
 func (r *reader) Close() error {
-	if r.waitTimer != nil {
-		r.waitTimer.Stop()
-	}
+	r.limit.Stop()
 	return nil
 }
