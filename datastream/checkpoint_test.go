@@ -92,6 +92,7 @@ type countJob struct {
 	fromSlice   bool
 	options     map[string]string
 	injector    *failInjector
+	result      *JobResult // if set, filled with the job's result
 }
 
 func (j countJob) key(i int64) int64 { return (i*j.seed + i/7) % j.keys }
@@ -132,8 +133,12 @@ func (j countJob) run(t *testing.T) (map[int64]int64, error) {
 	counts := Collect(KeyedProcess(keyed, KeyedProcessFunction[int64, int64, KeyValue[int64, int64]](&keyCounter{})))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := env.Execute(ctx, "count"); err != nil {
+	res, err := env.Execute(ctx, "count")
+	if err != nil {
 		return nil, err
+	}
+	if j.result != nil {
+		*j.result = *res
 	}
 	got := map[int64]int64{}
 	for _, kv := range counts.Values() {
@@ -448,5 +453,55 @@ func TestCheckpointFailuresFailTheJob(t *testing.T) {
 	_, err := env.Execute(ctx, "declines")
 	if err == nil || !strings.Contains(err.Error(), "tolerable failure threshold (1)") || !strings.Contains(err.Error(), "unserializable") {
 		t.Fatalf("got %v, want the checkpoint failure naming the state", err)
+	}
+}
+
+// JobResult reports every completed checkpoint (id, duration, bytes) and
+// every recovery (time until all restored tasks opened their operators).
+func TestJobResultCheckpointAndRestartStats(t *testing.T) {
+	dir := t.TempDir()
+	armed, processed, failedAt := &atomic.Bool{}, &atomic.Int64{}, &atomic.Int64{}
+	armed.Store(true)
+	var res JobResult
+	j := countJob{parallelism: 2, records: 200_000, rate: 400_000, seed: 5, keys: 1000,
+		options:  ckOptions(dir, "job"),
+		injector: &failInjector{subtask: 1, at: 40_000, armed: armed, processed: processed, failedAt: failedAt},
+		result:   &res}
+	got, err := j.run(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameCounts(t, got, j.expected())
+	if len(res.Checkpoints) == 0 {
+		t.Fatal("no checkpoint statistics")
+	}
+	var last int64
+	for _, c := range res.Checkpoints {
+		if c.ID <= last {
+			t.Errorf("checkpoint ids not increasing: %d after %d", c.ID, last)
+		}
+		last = c.ID
+		if c.DurationMs < 0 || c.Bytes <= 0 {
+			t.Errorf("checkpoint %d: duration %d ms, %d bytes", c.ID, c.DurationMs, c.Bytes)
+		}
+	}
+	if len(res.Restarts) != 1 {
+		t.Fatalf("%d restarts reported, want 1: %+v", len(res.Restarts), res.Restarts)
+	}
+	r := res.Restarts[0]
+	if r.Attempt != 1 || r.CheckpointID <= 0 || r.RecoveryMs < 10 || r.RecoveryMs > 30_000 {
+		// The restart delay is 10ms: recovery cannot be shorter.
+		t.Errorf("restart %+v", r)
+	}
+
+	// A failure-free run reports checkpoints and no restart.
+	var clean JobResult
+	j2 := countJob{parallelism: 2, records: 100_000, rate: 400_000, seed: 5, keys: 1000,
+		options: ckOptions(t.TempDir(), "job2"), result: &clean}
+	if _, err := j2.run(t); err != nil {
+		t.Fatal(err)
+	}
+	if len(clean.Checkpoints) == 0 || len(clean.Restarts) != 0 {
+		t.Errorf("failure-free run: %d checkpoints, %d restarts", len(clean.Checkpoints), len(clean.Restarts))
 	}
 }

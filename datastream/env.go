@@ -309,7 +309,21 @@ func (e *Env) fail(err error) { e.errs = append(e.errs, err) }
 type JobResult struct {
 	JobName  string
 	Duration time.Duration
+	// Checkpoints lists the periodic checkpoints that completed, in order
+	// (empty without checkpointing).
+	Checkpoints []CheckpointStat
+	// Restarts lists the recoveries after failures, in order.
+	Restarts []RestartStat
 }
+
+// CheckpointStat describes a completed checkpoint: its id, the time from
+// trigger to completion and the total size of its files.
+type CheckpointStat = cluster.CheckpointStat
+
+// RestartStat describes a recovery: the time from the failure being
+// observed to every task of the new attempt having opened its operators
+// (restored and about to process input again).
+type RestartStat = cluster.RestartStat
 
 // Execute runs the job built so far and blocks until it finishes, fails or
 // ctx is cancelled.
@@ -469,6 +483,19 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{}), savepoints: make(chan cluster.SavepointRequest)}
 	opts.Savepoints = c.savepoints
+	var statsMu sync.Mutex
+	var cps []CheckpointStat
+	var rss []RestartStat
+	opts.OnCheckpoint = func(s CheckpointStat) {
+		statsMu.Lock()
+		cps = append(cps, s)
+		statsMu.Unlock()
+	}
+	opts.OnRestart = func(s RestartStat) {
+		statsMu.Lock()
+		rss = append(rss, s)
+		statsMu.Unlock()
+	}
 	start := time.Now()
 	go func() {
 		defer close(c.done)
@@ -478,7 +505,9 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 			c.err = fmt.Errorf("job %q failed: %w", jobName, err)
 			return
 		}
-		c.result = &JobResult{JobName: jobName, Duration: time.Since(start)}
+		statsMu.Lock()
+		c.result = &JobResult{JobName: jobName, Duration: time.Since(start), Checkpoints: cps, Restarts: rss}
+		statsMu.Unlock()
 	}()
 	return c, nil
 }

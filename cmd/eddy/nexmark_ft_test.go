@@ -90,3 +90,34 @@ func TestCheckpointFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// With --checkpoint-interval the JSON line ends with the checkpoint
+// statistics: completed checkpoints, their durations and the size of the
+// last one, the restarts and the longest recovery.
+func TestCheckpointStatsInJSON(t *testing.T) {
+	stdout, stderr, code := eddy(t, "nexmark", "run", "-q", "q5", "-n", "300000", "-p", "2",
+		"--rate", "300000", "--checkpoint-interval", "100ms", "--inject-failures", "1")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	m := lastJSON(t, stdout)
+	for _, k := range []string{"checkpoints", "checkpoint_ms_max", "checkpoint_bytes_last", "recovery_ms_max"} {
+		if v, ok := m[k].(float64); !ok || v <= 0 {
+			t.Errorf("%s = %v, want a positive number", k, m[k])
+		}
+	}
+	if v, ok := m["checkpoint_ms_avg"].(float64); !ok || v < 0 {
+		t.Errorf("checkpoint_ms_avg = %v", m["checkpoint_ms_avg"])
+	}
+	if m["restarts"] != float64(1) {
+		t.Errorf("restarts = %v, want 1", m["restarts"])
+	}
+	// Without checkpoints the keys are absent.
+	stdout, stderr, code = eddy(t, "nexmark", "run", "-q", "q5", "-n", "100000")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if m := lastJSON(t, stdout); m["checkpoints"] != nil || m["recovery_ms_max"] != nil {
+		t.Errorf("checkpoint statistics without --checkpoint-interval: %v", m)
+	}
+}

@@ -53,6 +53,13 @@ type runOptions struct {
 
 	// cpuProfile writes a CPU profile of the job (go tool pprof).
 	cpuProfile string
+
+	// auctionsInFlight, if > 0, sets the generator's auctions.in-flight
+	// and people.active (hidden; benchmarks of state size).
+	auctionsInFlight int
+	// firstEventRate, if > 0, sets the generator's first-event.rate (event
+	// time; hidden, for benchmarks of state size).
+	firstEventRate int
 }
 
 func newNexmarkRunCmd() *cobra.Command {
@@ -83,7 +90,11 @@ JSON line) and --from-savepoint PATH resumes from one at any parallelism
 (--output then holds the rows of the resumed run). The last line on stdout is one JSON object:
 {"query","events","parallelism","seconds","events_per_second","cores",
 "events_per_second_per_core","peak_rss_bytes"}, where cores is the process
-CPU time (user + system) over the job divided by its wall time.`,
+CPU time (user + system) over the job divided by its wall time. With
+--checkpoint-interval it ends with "checkpoints" (completed), "checkpoint_ms_avg",
+"checkpoint_ms_max" (trigger to completion), "checkpoint_bytes_last" (size of
+the last checkpoint's files), "restarts" and "recovery_ms_max" (from the failure
+being observed to every task of the new attempt having opened its operators).`,
 		Example: `  eddy nexmark run --query q5 --events 1000000
   eddy nexmark run --query q7 --events 10000000 --parallelism 2 --output q7.csv
   eddy nexmark run --query gen --events 10000000
@@ -113,6 +124,10 @@ CPU time (user + system) over the job divided by its wall time.`,
 	f.StringVar(&o.savepointDir, "savepoint-dir", "", "where --stop-with-savepoint-after writes the savepoint (default: the system's temporary directory)")
 	f.StringVar(&o.fromSavepoint, "from-savepoint", "", "resume from this savepoint (a savepoint-<id>-<random> folder; needs --checkpoint-interval); --output then holds the rows of the resumed run")
 	f.BoolVar(&o.allowNonRestoredState, "allow-non-restored-state", false, "with --from-savepoint: skip the state of operators the job no longer has instead of refusing the savepoint")
+	f.IntVar(&o.auctionsInFlight, "auctions-in-flight", 0, "set the generator's auctions.in-flight and people.active (0: defaults; for benchmarks of state size)")
+	f.MarkHidden("auctions-in-flight")
+	f.IntVar(&o.firstEventRate, "first-event-rate", 0, "set the generator's first-event.rate, events per second of event time (0: default)")
+	f.MarkHidden("first-event-rate")
 	return cmd
 }
 
@@ -134,6 +149,43 @@ type runResult struct {
 	PeakRSSBytes           int64   `json:"peak_rss_bytes"`
 	// Savepoint is the savepoint of --stop-with-savepoint-after.
 	Savepoint string `json:"savepoint,omitempty"`
+	// Checkpoint statistics, only with --checkpoint-interval: completed
+	// checkpoints, their mean and longest duration (trigger to
+	// completion), the size of the last one's files, the restarts and the
+	// longest recovery (failure observed to every task of the new attempt
+	// having opened its operators).
+	Checkpoints         *int     `json:"checkpoints,omitempty"`
+	CheckpointMsAvg     *float64 `json:"checkpoint_ms_avg,omitempty"`
+	CheckpointMsMax     *int64   `json:"checkpoint_ms_max,omitempty"`
+	CheckpointBytesLast *int64   `json:"checkpoint_bytes_last,omitempty"`
+	Restarts            *int     `json:"restarts,omitempty"`
+	RecoveryMsMax       *int64   `json:"recovery_ms_max,omitempty"`
+}
+
+// setCheckpointStats fills the checkpoint statistics of r from a job's
+// result.
+func (r *runResult) setCheckpointStats(jr *datastream.JobResult) {
+	var cps []datastream.CheckpointStat
+	var rss []datastream.RestartStat
+	if jr != nil {
+		cps, rss = jr.Checkpoints, jr.Restarts
+	}
+	n, restarts := len(cps), len(rss)
+	var sum, maxMs, last, rec int64
+	for _, c := range cps {
+		sum += c.DurationMs
+		maxMs = max(maxMs, c.DurationMs)
+		last = c.Bytes
+	}
+	avg := 0.0
+	if n > 0 {
+		avg = round(float64(sum)/float64(n), 1)
+	}
+	for _, s := range rss {
+		rec = max(rec, s.RecoveryMs)
+	}
+	r.Checkpoints, r.CheckpointMsAvg, r.CheckpointMsMax, r.CheckpointBytesLast = &n, &avg, &maxMs, &last
+	r.Restarts, r.RecoveryMsMax = &restarts, &rec
 }
 
 func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (err error) {
@@ -196,6 +248,20 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 
 	cfg := gen.DefaultConfig()
 	cfg.Events = o.events
+	if o.auctionsInFlight > 0 {
+		n := strconv.Itoa(o.auctionsInFlight)
+		if err := cfg.Set("auctions.in-flight", n); err != nil {
+			return usagef("--auctions-in-flight: %v", err)
+		}
+		if err := cfg.Set("people.active", n); err != nil {
+			return usagef("--auctions-in-flight: %v", err)
+		}
+	}
+	if o.firstEventRate > 0 {
+		if err := cfg.Set("first-event.rate", strconv.Itoa(o.firstEventRate)); err != nil {
+			return usagef("--first-event-rate: %v", err)
+		}
+	}
 	var opts []gen.SourceOption
 	if o.rate > 0 {
 		// A limit on wall-clock speed only: the events (and their event
@@ -301,13 +367,14 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 	before, start := readUsage(), time.Now()
 	var savepoint string
+	var jr *datastream.JobResult
 	if o.stopWithSavepointAfter > 0 {
-		savepoint, err = runToSavepoint(ctx, env, "Nexmark "+o.query, &done, o.stopWithSavepointAfter, savepointBase(o))
+		jr, savepoint, err = runToSavepoint(ctx, env, "Nexmark "+o.query, &done, o.stopWithSavepointAfter, savepointBase(o))
 		if err == nil && savepoint != "" {
 			fmt.Fprintf(stderr, "savepoint: %s\n", savepoint)
 		}
 	} else {
-		_, err = env.Execute(ctx, "Nexmark "+o.query)
+		jr, err = env.Execute(ctx, "Nexmark "+o.query)
 	}
 	wall, after := time.Since(start), readUsage()
 	if bar != nil {
@@ -339,6 +406,12 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	fmt.Fprintf(stderr, "%s: %d events at parallelism %d in %.3fs: %s events/s on %.2f cores, %s events/s per core, peak RSS %s\n",
 		res.Query, res.Events, res.Parallelism, res.Seconds, human(res.EventsPerSecond), res.Cores,
 		human(res.EventsPerSecondPerCore), humanBytes(res.PeakRSSBytes))
+	if o.checkpointInterval > 0 {
+		res.setCheckpointStats(jr)
+		fmt.Fprintf(stderr, "%d checkpoints: %.1f ms average, %d ms max, last %s; %d restarts, longest recovery %d ms\n",
+			*res.Checkpoints, *res.CheckpointMsAvg, *res.CheckpointMsMax, humanBytes(*res.CheckpointBytesLast),
+			*res.Restarts, *res.RecoveryMsMax)
+	}
 	line, err := json.Marshal(res)
 	if err != nil {
 		return err
@@ -414,18 +487,18 @@ func savepointBase(o runOptions) string {
 // runToSavepoint runs the job until about n events went by (done), then
 // stops it with a savepoint in dir and returns the savepoint's path. A job
 // that ends before is not an error: it returns no path.
-func runToSavepoint(ctx context.Context, env *datastream.Env, name string, done *atomic.Int64, n int64, dir string) (string, error) {
+func runToSavepoint(ctx context.Context, env *datastream.Env, name string, done *atomic.Int64, n int64, dir string) (*datastream.JobResult, string, error) {
 	c, err := env.ExecuteAsync(ctx, name)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	for done.Load() < n {
 		select {
 		case <-c.Done():
-			_, err := c.Wait()
-			return "", err
+			jr, err := c.Wait()
+			return jr, "", err
 		case <-tick.C:
 		}
 	}
@@ -433,7 +506,8 @@ func runToSavepoint(ctx context.Context, env *datastream.Env, name string, done 
 	if err != nil {
 		c.Cancel()
 		c.Wait()
-		return "", err
+		return nil, "", err
 	}
-	return path, nil
+	jr, _ := c.Wait()
+	return jr, path, nil
 }

@@ -191,6 +191,8 @@ type driver struct {
 	targets  map[int64]*spTarget // savepoints in progress, under mu
 	// stop ends the job (stop-with-savepoint).
 	stop func()
+	// onCheckpoint, if set, is called after each completed checkpoint.
+	onCheckpoint func(CheckpointStat)
 }
 
 // blobFor returns where checkpoint or savepoint id is written.
@@ -448,12 +450,17 @@ func (d *driver) complete(c checkpoint.Completed) error {
 	delete(d.triggered, c.ID)
 	m := &storage.Metadata{JobID: d.opts.JobID, CheckpointID: c.ID, Kind: c.Kind.String(), Timestamp: c.Timestamp}
 	ops := map[string]*storage.OperatorState{}
+	var size int64
 	for _, st := range c.States {
 		a, ok := st.(*taskAck)
 		if !ok {
 			continue
 		}
 		for _, p := range a.pieces {
+			if p.sub.KeyedState != nil {
+				size += p.sub.KeyedState.Size
+			}
+			size += int64(len(p.sub.OperatorState))
 			op, ok := ops[p.op.ID]
 			if !ok {
 				cp := p.op
@@ -497,6 +504,9 @@ func (d *driver) complete(c checkpoint.Completed) error {
 	d.jc.mu.Unlock()
 	for _, id := range drop {
 		d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, id))
+	}
+	if d.onCheckpoint != nil {
+		d.onCheckpoint(CheckpointStat{ID: c.ID, DurationMs: c.Duration, Bytes: size + int64(len(data))})
 	}
 	return nil
 }

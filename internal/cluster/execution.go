@@ -57,9 +57,42 @@ type Options struct {
 	// subtasks whose key-group ranges intersect r. Required to restore.
 	RestoreKeyedBackend func(operatorName string, r keygroup.Range, streams []io.Reader) (statebackend.Keyed, error)
 
+	// OnCheckpoint, if set, is called (on the checkpoint driver's
+	// goroutine) after each periodic checkpoint completed.
+	OnCheckpoint func(CheckpointStat)
+	// OnRestart, if set, is called once the attempt that follows a failure
+	// is running again (see RestartStat).
+	OnRestart func(RestartStat)
+
 	// deployed, if set, is called with the deployments before they are
 	// submitted (tests reach the tasks through it).
 	deployed func(deps []*Deployment)
+}
+
+// CheckpointStat describes a completed periodic checkpoint.
+type CheckpointStat struct {
+	ID int64
+	// DurationMs is the time from the trigger to the completion (all tasks
+	// acknowledged and the metadata written), in milliseconds.
+	DurationMs int64
+	// Bytes is the total size of the checkpoint's files: the keyed-state
+	// streams, operator state and the metadata file.
+	Bytes int64
+}
+
+// RestartStat describes one recovery after a failure.
+type RestartStat struct {
+	// Attempt is the number of the new attempt (1 for the first restart).
+	Attempt int
+	// CheckpointID is the checkpoint the attempt restored (0: none).
+	CheckpointID int64
+	// RecoveryMs is the time from the failure being observed by the job
+	// master (the first failed task's result, or the checkpoint driver's
+	// error) to the moment every task of the new attempt has opened its
+	// operators (restored state in place, about to process input), in
+	// milliseconds. It includes the cancellation of the failed attempt,
+	// the restart delay, loading the checkpoint and rebuilding the tasks.
+	RecoveryMs int64
 }
 
 // Deployment is one subtask ready to run in a slot.

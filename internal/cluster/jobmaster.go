@@ -120,8 +120,10 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 		}
 	}
 	rs := newRestarter(opts.Restart, opts.Checkpointing != nil)
-	for {
-		err := runAttempt(ctx, jg, opts, tm, from, jc)
+	var rec *recovery
+	for attempt := 0; ; attempt++ {
+		var failedAt time.Time
+		err := runAttempt(ctx, jg, opts, tm, from, jc, rec, &failedAt)
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -153,11 +155,30 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 				from = r
 			}
 		}
+		rec = nil
+		if opts.OnRestart != nil {
+			if failedAt.IsZero() {
+				failedAt = time.Now()
+			}
+			rec = &recovery{failedAt: failedAt, stat: RestartStat{Attempt: attempt + 1}}
+			if from != nil {
+				rec.stat.CheckpointID = from.meta.CheckpointID
+			}
+		}
 	}
 }
 
+// recovery measures how long an attempt after a failure takes to run again.
+type recovery struct {
+	failedAt time.Time
+	stat     RestartStat
+}
+
 // runAttempt runs one execution of the job, from checkpoint from if set.
-func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor, from *restored, jc *jobCheckpoints) (err error) {
+// With rec set (an attempt after a failure), opts.OnRestart is called once
+// every task opened its operators. The time the attempt's failure was
+// observed is stored in failedAt.
+func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor, from *restored, jc *jobCheckpoints, rec *recovery, failedAt *time.Time) (err error) {
 	jobCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -218,6 +239,22 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 			cancel()
 		}
 	}
+	if rec != nil && len(deps) > 0 {
+		var pending atomic.Int64
+		pending.Store(int64(len(deps)))
+		for _, d := range deps {
+			d.Task.SetOnOpened(func() {
+				if pending.Add(-1) == 0 {
+					st := rec.stat
+					st.RecoveryMs = time.Since(rec.failedAt).Milliseconds()
+					opts.OnRestart(st)
+				}
+			})
+		}
+	}
+	if drv != nil {
+		drv.onCheckpoint = opts.OnCheckpoint
+	}
 	if opts.deployed != nil {
 		opts.deployed(deps)
 	}
@@ -261,6 +298,9 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 		}
 		if r == nil {
 			continue
+		}
+		if failedAt.IsZero() {
+			*failedAt = time.Now()
 		}
 		if failure == nil || (isCancellation(failure) && !isCancellation(r)) {
 			failure = r

@@ -86,7 +86,15 @@ type Task struct {
 	mode        exchange.CheckpointingMode
 	aligner     *exchange.Aligner // over every input channel; nil for sources
 	inputEnded  bool              // the source reported EndOfInput
+
+	// onOpened, if set, is called once every operator of the chain opened
+	// (restart statistics).
+	onOpened func()
 }
+
+// SetOnOpened sets a function Run calls once every operator of the chain
+// opened, before the task processes its first input.
+func (t *Task) SetOnOpened(f func()) { t.onOpened = f }
 
 // SetBufferTimeout sets how often partial output batches are flushed while
 // the task is busy (execution.buffer-timeout). Zero flushes only when idle.
@@ -179,6 +187,9 @@ func (t *Task) Run(ctx context.Context) (err error) {
 			return t.wrap(i, fmt.Errorf("opening: %w", oerr), "")
 		}
 		opened++
+	}
+	if t.onOpened != nil {
+		t.onOpened()
 	}
 	if err := t.loop(ctx); err != nil {
 		return err
