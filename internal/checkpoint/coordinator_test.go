@@ -1,69 +1,28 @@
 package checkpoint
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of testdata scripts")
+	"github.com/eddy-streams/eddy/internal/testenv/script"
+)
 
 // TestScripts runs the interaction scripts in testdata: each block is a
 // command, a "----" line and the decisions the coordinator made (its Ready
 // after the command), as in etcd's raft interaction tests.
 func TestScripts(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) { runScript(t, f) })
-	}
+	script.RunAll(t, "testdata/*.txt", func(*testing.T) func(script.Command) (string, error) {
+		var c *Coordinator
+		return func(cmd script.Command) (string, error) { return runCommand(&c, cmd) }
+	})
 }
 
-func runScript(t *testing.T, path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c *Coordinator
-	var out strings.Builder
-	blocks := strings.Split(strings.TrimSpace(string(data)), "\n\n")
-	for _, block := range blocks {
-		cmd, want, ok := strings.Cut(block, "\n----")
-		if !ok {
-			t.Fatalf("block without ----: %q", block)
-		}
-		want = strings.TrimPrefix(want, "\n")
-		got, err := runCommand(&c, strings.TrimSpace(cmd))
-		if err != nil {
-			got = "error: " + err.Error()
-		}
-		fmt.Fprintf(&out, "%s\n----\n%s\n\n", cmd, got)
-		if !*rewrite && got != want {
-			t.Errorf("%s: %s\n got:\n%s\nwant:\n%s", path, cmd, got, want)
-		}
-	}
-	if *rewrite {
-		if err := os.WriteFile(path, []byte(strings.TrimSpace(out.String())+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func runCommand(cp **Coordinator, line string) (string, error) {
-	fields := strings.Fields(line)
-	args := map[string]string{}
-	for _, f := range fields[1:] {
-		k, v, _ := strings.Cut(f, "=")
-		args[k] = v
-	}
+func runCommand(cp **Coordinator, cmd script.Command) (string, error) {
+	fields, args := strings.Fields(cmd.Line), cmd.Args
 	num := func(k string) int64 {
 		n, _ := strconv.ParseInt(args[k], 10, 64)
 		return n

@@ -1,18 +1,14 @@
 package exchange
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/eddy-streams/eddy/internal/event"
+	"github.com/eddy-streams/eddy/internal/testenv/script"
 )
-
-var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of testdata scripts")
 
 // TestAlignerScripts runs the scripts in testdata/aligner: each block is a
 // command, a "----" line, and the aligner's decisions followed by its state
@@ -24,57 +20,14 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of testda
 //	end ch=N
 //	abort id=N
 func TestAlignerScripts(t *testing.T) {
-	files, err := filepath.Glob("testdata/aligner/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) { runAlignerScript(t, f) })
-	}
+	script.RunAll(t, "testdata/aligner/*.txt", func(*testing.T) func(script.Command) (string, error) {
+		var a *Aligner
+		return func(c script.Command) (string, error) { return runAlignerCommand(&a, c) }
+	})
 }
 
-func runAlignerScript(t *testing.T, path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a *Aligner
-	var out strings.Builder
-	for _, block := range strings.Split(strings.TrimSpace(string(data)), "\n\n") {
-		cmd, want, ok := strings.Cut(block, "\n----")
-		if !ok {
-			t.Fatalf("block without ----: %q", block)
-		}
-		want = strings.TrimPrefix(want, "\n")
-		var lines []string // the command without its comment lines
-		for _, l := range strings.Split(cmd, "\n") {
-			if !strings.HasPrefix(strings.TrimSpace(l), "#") {
-				lines = append(lines, l)
-			}
-		}
-		got, err := runAlignerCommand(&a, strings.TrimSpace(strings.Join(lines, "\n")))
-		if err != nil {
-			got = "error: " + err.Error()
-		}
-		fmt.Fprintf(&out, "%s\n----\n%s\n\n", cmd, got)
-		if !*rewrite && got != want {
-			t.Errorf("%s: %s\n got:\n%s\nwant:\n%s", path, cmd, got, want)
-		}
-	}
-	if *rewrite {
-		if err := os.WriteFile(path, []byte(strings.TrimSpace(out.String())+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func runAlignerCommand(ap **Aligner, line string) (string, error) {
-	fields := strings.Fields(line)
-	args := map[string]string{}
-	for _, f := range fields[1:] {
-		k, v, _ := strings.Cut(f, "=")
-		args[k] = v
-	}
+func runAlignerCommand(ap **Aligner, c script.Command) (string, error) {
+	fields, args := strings.Fields(c.Line), c.Args
 	num := func(k string) (int64, error) {
 		v, ok := args[k]
 		if !ok {
