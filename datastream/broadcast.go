@@ -3,10 +3,11 @@ package datastream
 import (
 	"fmt"
 	"iter"
-	"maps"
 
 	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/internal/statebackend/opstate"
+	"github.com/eddy-streams/eddy/serde"
 	"github.com/eddy-streams/eddy/state"
 )
 
@@ -124,13 +125,14 @@ type broadcastStates struct {
 	operatorName string
 	descs        map[string]state.Descriptor
 	maps         map[string]any
+	store        *opstate.Store
 }
 
 func newBroadcastStates(ctx *operator.Context, descs []state.Descriptor) *broadcastStates {
 	if ctx.BroadcastState == nil {
 		ctx.BroadcastState = make(map[string]any)
 	}
-	b := &broadcastStates{operatorName: ctx.OperatorName, descs: make(map[string]state.Descriptor, len(descs)), maps: ctx.BroadcastState}
+	b := &broadcastStates{operatorName: ctx.OperatorName, descs: make(map[string]state.Descriptor, len(descs)), maps: ctx.BroadcastState, store: ctx.OperatorStateStore()}
 	for _, d := range descs {
 		b.descs[d.StateName()] = d
 	}
@@ -149,25 +151,20 @@ func lookupBroadcastState[K comparable, V any](b *broadcastStates, d state.MapDe
 	if m, ok := b.maps[name].(*broadcastMap[K, V]); ok {
 		return m, nil
 	}
-	m := &broadcastMap[K, V]{m: make(map[K]V)}
+	// Keys and values without a codec work until a checkpoint needs them.
+	kc, _ := serde.For[K]()
+	vc, _ := serde.For[V]()
+	m, err := opstate.NewMap(b.store, name, opstate.Broadcast, kc, vc)
+	if err != nil {
+		return nil, fmt.Errorf("broadcast state of operator %q: %w", b.operatorName, err)
+	}
 	b.maps[name] = m
 	return m, nil
 }
 
-// broadcastMap is the operator's copy of one broadcast state.
-type broadcastMap[K comparable, V any] struct {
-	m map[K]V
-}
-
-func (b *broadcastMap[K, V]) Get(k K) (V, bool)    { v, ok := b.m[k]; return v, ok }
-func (b *broadcastMap[K, V]) Contains(k K) bool    { _, ok := b.m[k]; return ok }
-func (b *broadcastMap[K, V]) All() iter.Seq2[K, V] { return maps.All(b.m) }
-func (b *broadcastMap[K, V]) Len() int             { return len(b.m) }
-func (b *broadcastMap[K, V]) IsEmpty() bool        { return len(b.m) == 0 }
-func (b *broadcastMap[K, V]) Put(k K, v V)         { b.m[k] = v }
-func (b *broadcastMap[K, V]) PutAll(m map[K]V)     { maps.Copy(b.m, m) }
-func (b *broadcastMap[K, V]) Remove(k K)           { delete(b.m, k) }
-func (b *broadcastMap[K, V]) Clear()               { clear(b.m) }
+// broadcastMap is the operator's copy of one broadcast state, operator
+// state in Broadcast mode: checkpointed, and restored at any parallelism.
+type broadcastMap[K comparable, V any] = opstate.Map[K, V]
 
 // readOnlyMap hides the writing methods of a broadcast map.
 type readOnlyMap[K comparable, V any] struct{ b *broadcastMap[K, V] }

@@ -50,6 +50,9 @@ func (c *timestampedCollector[T]) Collect(v T) {
 }
 
 func openFunction(fn any, ctx *operator.Context) error {
+	if err := initializeState(fn, ctx); err != nil {
+		return err
+	}
 	if o, ok := fn.(Opener); ok {
 		return o.Open(&RuntimeContext{op: ctx})
 	}

@@ -1,13 +1,13 @@
 package datastream
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"github.com/eddy-streams/eddy/connector"
 	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/internal/statebackend/opstate"
 )
 
 // twoPhaseSinkOp runs a connector.TwoPhaseCommittingSink, as Flink's
@@ -32,9 +32,8 @@ type twoPhaseSinkOp[T any] struct {
 	committer connector.Committer
 
 	pending []pendingCommittable
-
-	restored     bool
-	writerStates [][]byte
+	// writerState is the writer's state taken at the current snapshot.
+	writerState []byte
 }
 
 type pendingCommittable struct {
@@ -44,10 +43,22 @@ type pendingCommittable struct {
 
 func (o *twoPhaseSinkOp[T]) Open(ctx *operator.Context) error {
 	o.ctx = ctx
+	store := ctx.OperatorStateStore()
+	writerStates, err := store.Register(writerStateName, opstate.Split, "[]uint8", o.encodeWriterState)
+	if err != nil {
+		return err
+	}
+	committables, err := store.Register(committablesName, opstate.Split, "connector.Committable", o.encodeCommittables)
+	if err != nil {
+		return err
+	}
+	if err := o.decodeCommittables(committables); err != nil {
+		return err
+	}
+	store.OnSnapshot(o.snapshotWriter)
 	var w connector.SinkWriter[T]
-	var err error
-	if rs, ok := o.sink.(connector.StatefulSink[T]); ok && o.restored {
-		w, err = rs.RestoreWriter(sinkContext{ctx}, o.writerStates)
+	if rs, ok := o.sink.(connector.StatefulSink[T]); ok && store.IsRestored() {
+		w, err = rs.RestoreWriter(sinkContext{ctx}, writerStates)
 	} else {
 		w, err = o.sink.CreateWriter(sinkContext{ctx})
 	}
@@ -132,96 +143,75 @@ func (o *twoPhaseSinkOp[T]) Close() error {
 	return errors.Join(errs...)
 }
 
-// stateMagic starts the operator state of a two-phase-commit sink
+// The operator states of a two-phase-commit sink (list states, so they are
+// dealt among the subtasks when the parallelism changes): the writer's state
+// (one element per old subtask, if the writer is a
+// connector.StatefulSinkWriter) and the committables not committed yet, each
+// a varint checkpoint id followed by the committable's encoding
 // (docs/format/checkpoint-metadata.md).
-const stateMagic = "EDDY2PC1"
+const (
+	writerStateName  = "sink-writer-state"
+	committablesName = "sink-committables"
+)
 
-func (o *twoPhaseSinkOp[T]) SnapshotOperatorState(checkpointID int64) ([]byte, error) {
-	codec, ok := o.sink.(connector.CommittableCodec)
-	if !ok && len(o.pending) > 0 {
-		return nil, fmt.Errorf("sink %T has no connector.CommittableCodec: its committables cannot be checkpointed", o.sink)
-	}
-	var b bytes.Buffer
-	b.WriteString(stateMagic)
+// snapshotWriter takes the writer's state for checkpoint checkpointID, after
+// the pre-commit of PrepareSnapshotPreBarrier.
+func (o *twoPhaseSinkOp[T]) snapshotWriter(checkpointID int64) error {
+	o.writerState = nil
 	if sw, ok := o.writer.(connector.StatefulSinkWriter[T]); ok {
 		st, err := sw.SnapshotState(checkpointID)
 		if err != nil {
-			return nil, fmt.Errorf("snapshotting the writer: %w", err)
+			return fmt.Errorf("snapshotting the writer: %w", err)
 		}
-		b.Write(binary.AppendUvarint(nil, 1))
-		b.Write(binary.AppendUvarint(nil, uint64(len(st))))
-		b.Write(st)
-	} else {
-		b.Write(binary.AppendUvarint(nil, 0))
+		o.writerState = st
 	}
-	b.Write(binary.AppendUvarint(nil, uint64(len(o.pending))))
-	for _, p := range o.pending {
+	return nil
+}
+
+func (o *twoPhaseSinkOp[T]) encodeWriterState() ([][]byte, error) {
+	if o.writerState == nil {
+		return nil, nil
+	}
+	return [][]byte{o.writerState}, nil
+}
+
+func (o *twoPhaseSinkOp[T]) encodeCommittables() ([][]byte, error) {
+	if len(o.pending) == 0 {
+		return nil, nil
+	}
+	codec, ok := o.sink.(connector.CommittableCodec)
+	if !ok {
+		return nil, fmt.Errorf("sink %T has no connector.CommittableCodec: its committables cannot be checkpointed", o.sink)
+	}
+	out := make([][]byte, len(o.pending))
+	for i, p := range o.pending {
 		data, err := codec.EncodeCommittable(p.c)
 		if err != nil {
 			return nil, fmt.Errorf("encoding a committable: %w", err)
 		}
-		b.Write(binary.AppendVarint(nil, p.checkpoint))
-		b.Write(binary.AppendUvarint(nil, uint64(len(data))))
-		b.Write(data)
+		out[i] = append(binary.AppendVarint(nil, p.checkpoint), data...)
 	}
-	return b.Bytes(), nil
+	return out, nil
 }
 
-func (o *twoPhaseSinkOp[T]) RestoreOperatorState(data [][]byte) error {
-	o.restored = true
-	codec, _ := o.sink.(connector.CommittableCodec)
-	for _, d := range data {
-		rest, ok := bytes.CutPrefix(d, []byte(stateMagic))
-		if !ok {
-			return errors.New("two-phase-commit sink state: bad magic")
+func (o *twoPhaseSinkOp[T]) decodeCommittables(elems [][]byte) error {
+	if len(elems) == 0 {
+		return nil
+	}
+	codec, ok := o.sink.(connector.CommittableCodec)
+	if !ok {
+		return fmt.Errorf("sink %T has no connector.CommittableCodec: cannot restore its committables", o.sink)
+	}
+	for _, e := range elems {
+		id, n := binary.Varint(e)
+		if n <= 0 {
+			return errors.New("two-phase-commit sink state: a committable without checkpoint id")
 		}
-		r := bytes.NewReader(rest)
-		bad := errors.New("two-phase-commit sink state: truncated or corrupted")
-		readBytes := func() ([]byte, error) {
-			n, err := binary.ReadUvarint(r)
-			if err != nil || n > uint64(r.Len()) {
-				return nil, bad
-			}
-			b := make([]byte, n)
-			r.Read(b)
-			return b, nil
-		}
-		has, err := binary.ReadUvarint(r)
+		c, err := codec.DecodeCommittable(e[n:])
 		if err != nil {
-			return bad
+			return fmt.Errorf("decoding a committable: %w", err)
 		}
-		if has == 1 {
-			st, err := readBytes()
-			if err != nil {
-				return err
-			}
-			o.writerStates = append(o.writerStates, st)
-		}
-		n, err := binary.ReadUvarint(r)
-		if err != nil || n > uint64(r.Len()) {
-			return bad
-		}
-		for range n {
-			id, err := binary.ReadVarint(r)
-			if err != nil {
-				return bad
-			}
-			b, err := readBytes()
-			if err != nil {
-				return err
-			}
-			if codec == nil {
-				return fmt.Errorf("sink %T has no connector.CommittableCodec: cannot restore its committables", o.sink)
-			}
-			c, err := codec.DecodeCommittable(b)
-			if err != nil {
-				return fmt.Errorf("decoding a committable: %w", err)
-			}
-			o.pending = append(o.pending, pendingCommittable{id, c})
-		}
-		if r.Len() != 0 {
-			return bad
-		}
+		o.pending = append(o.pending, pendingCommittable{id, c})
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddy-streams/eddy/connector"
 	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/internal/statebackend/opstate"
 )
 
 // fake2PC pre-commits the records written since the last PrepareCommit as
@@ -60,16 +61,26 @@ func (c fakeCommitter) Close() error                        { return nil }
 
 func new2PCOp(t *testing.T, s *fake2PC, restore []byte) *twoPhaseSinkOp[int64] {
 	t.Helper()
-	op := &twoPhaseSinkOp[int64]{sinkOp: sinkOp[int64]{sink: s}, tp: s}
-	if restore != nil {
-		if err := op.RestoreOperatorState([][]byte{restore}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := op.Open(&operator.Context{Parallelism: 1, Clock: wallClock{}}); err != nil {
+	op, err := open2PCOp(s, restore)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return op
+}
+
+// open2PCOp opens a two-phase-commit sink operator, restored from the
+// operator state snapshot restore if it is not nil.
+func open2PCOp(s *fake2PC, restore []byte) (*twoPhaseSinkOp[int64], error) {
+	op := &twoPhaseSinkOp[int64]{sinkOp: sinkOp[int64]{sink: s}, tp: s}
+	ctx := &operator.Context{Parallelism: 1, Clock: wallClock{}}
+	if restore != nil {
+		store, err := opstate.Redistribute([][]byte{restore}, 1, 0)
+		if err != nil {
+			return nil, err
+		}
+		ctx.OperatorState = store
+	}
+	return op, op.Open(ctx)
 }
 
 func write(op *twoPhaseSinkOp[int64], vs ...int64) {
@@ -99,7 +110,7 @@ func TestTwoPhaseCommitSink(t *testing.T) {
 	if !slices.Equal(s.committed, []int64{3}) {
 		t.Fatalf("after checkpoint 1: %v", s.committed)
 	}
-	state, err := op.SnapshotOperatorState(3)
+	state, err := op.ctx.OperatorState.Snapshot(3)
 	must(t, err)
 	must(t, op.NotifyCheckpointComplete(3)) // 2 was aborted: committed now
 	if !slices.Equal(s.committed, []int64{3, 10, 100}) {
@@ -123,7 +134,7 @@ func TestTwoPhaseCommitSink(t *testing.T) {
 	if s2.commits != 1 {
 		t.Errorf("%d commits, want 1 (nothing to commit at Finish)", s2.commits)
 	}
-	if err := op2.RestoreOperatorState([][]byte{state[:len(state)-1]}); err == nil {
+	if _, err := open2PCOp(&fake2PC{}, state[:len(state)-1]); err == nil {
 		t.Error("truncated state restored")
 	}
 }

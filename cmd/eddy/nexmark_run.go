@@ -369,7 +369,11 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	var savepoint string
 	var jr *datastream.JobResult
 	if o.stopWithSavepointAfter > 0 {
-		jr, savepoint, err = runToSavepoint(ctx, env, "Nexmark "+o.query, &done, o.stopWithSavepointAfter, savepointBase(o))
+		dir := savepointBase(o)
+		if strings.Contains(o.savepointDir, "://") {
+			dir = o.savepointDir
+		}
+		jr, savepoint, err = runToSavepoint(ctx, env, "Nexmark "+o.query, &done, o.stopWithSavepointAfter, dir)
 		if err == nil && savepoint != "" {
 			fmt.Fprintf(stderr, "savepoint: %s\n", savepoint)
 		}
@@ -472,9 +476,12 @@ func humanBytes(n int64) string {
 
 // savepointBase is the folder of savepoints and of the part files of a run
 // with savepoints: --savepoint-dir, the folder of --from-savepoint, or the
-// system's temporary directory.
+// system's temporary directory, also when the savepoints are in object
+// storage (s3://…).
 func savepointBase(o runOptions) string {
 	switch {
+	case strings.Contains(o.fromSavepoint, "://") || strings.Contains(o.savepointDir, "://"):
+		return filepath.Join(os.TempDir(), "eddy-savepoints")
 	case o.fromSavepoint != "":
 		return filepath.Dir(filepath.Clean(o.fromSavepoint))
 	case o.savepointDir != "":

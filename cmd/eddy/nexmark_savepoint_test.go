@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eddy-streams/eddy/internal/checkpoint/storage/s3store/s3test"
 )
 
 // q5 on 200K events stopped with a savepoint at parallelism 2 midway and
@@ -24,11 +26,25 @@ func TestStopWithSavepointAndRescale(t *testing.T) {
 	header, wantRows := wantRows[0], wantRows[1:]
 	slices.SortFunc(wantRows, func(a, b []string) int { return slices.Compare(a, b) })
 
-	for _, p := range []string{"3", "1"} {
-		t.Run("p2to"+p, func(t *testing.T) {
+	for _, tc := range []struct {
+		p  string
+		s3 bool
+	}{{"3", false}, {"1", false}, {"3", true}} {
+		p := tc.p
+		name := "p2to" + p
+		if tc.s3 {
+			name += "/s3"
+		}
+		t.Run(name, func(t *testing.T) {
 			sub := t.TempDir()
 			first, second := filepath.Join(sub, "first.csv"), filepath.Join(sub, "second.csv")
 			spDir := filepath.Join(sub, "savepoints")
+			if tc.s3 {
+				// The savepoint goes to an S3 server; the part files to
+				// the temporary directory.
+				spDir = s3test.Start(t, "bucket").URL("bucket/savepoints")
+				t.Setenv("TMPDIR", sub)
+			}
 			stdout, stderr, code := eddy(t, "nexmark", "run", "-q", "q5", "-n", events, "-p", "2", "-o", first,
 				"--rate", "250000", "--checkpoint-interval", "100ms",
 				"--stop-with-savepoint-after", "100000", "--savepoint-dir", spDir)
@@ -39,10 +55,14 @@ func TestStopWithSavepointAndRescale(t *testing.T) {
 			if sp == "" || !strings.Contains(stderr, "savepoint: "+sp) {
 				t.Fatalf("no savepoint path in %s / %s", stdout, stderr)
 			}
-			if !strings.HasPrefix(filepath.Base(sp), "savepoint-") {
+			if !strings.HasPrefix(filepath.Base(strings.Split(sp, "?")[0]), "savepoint-") {
 				t.Fatalf("savepoint path %s", sp)
 			}
-			if _, err := os.Stat(filepath.Join(sp, "_metadata")); err != nil {
+			if tc.s3 {
+				if !strings.HasPrefix(sp, "s3://bucket/savepoints/savepoint-") {
+					t.Fatalf("savepoint URL %s", sp)
+				}
+			} else if _, err := os.Stat(filepath.Join(sp, "_metadata")); err != nil {
 				t.Fatal(err)
 			}
 			mustEddy(t, "nexmark", "run", "-q", "q5", "-n", events, "-p", p, "-o", second,

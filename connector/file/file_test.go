@@ -242,7 +242,7 @@ func TestExactlyOnceAfterFailure(t *testing.T) {
 			found := 0
 			for _, op := range m.Operators {
 				for _, st := range op.Subtasks {
-					if strings.HasPrefix(string(st.OperatorState), "EDDY2PC1") {
+					if strings.HasPrefix(string(st.OperatorState), "EDDYOPS1") && strings.Contains(string(st.OperatorState), "sink-writer-state") {
 						found++
 					}
 				}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,8 +67,8 @@ type restored struct {
 	files map[string][]byte
 }
 
-// LoadCheckpoint loads a retained checkpoint from a local path
-// (execution.savepoint.path): either a checkpoint folder ".../chk-<n>",
+// LoadCheckpoint loads a retained checkpoint from a local path or a URL of
+// the checkpoint storage (execution.savepoint.path): either a checkpoint folder ".../chk-<n>",
 // which must be complete and intact, or a job's checkpoint folder, of
 // which the latest intact complete checkpoint is taken (falling back to an
 // older one when a newer one is corrupted). It returns the checkpoint's id.
@@ -80,10 +81,14 @@ func LoadCheckpoint(path string) (int64, error) {
 }
 
 func loadPath(path string) (*restored, error) {
-	path = filepath.Clean(path)
-	blob := storage.NewLocal(filepath.Dir(path))
-	base := filepath.Base(path)
-	if _, err := os.Stat(filepath.Join(path, storage.MetadataFile)); err == nil {
+	blob, base, err := storage.OpenParent(path)
+	if err != nil {
+		return nil, fmt.Errorf("execution.savepoint.path %s: %w", path, err)
+	}
+	if c, ok := blob.(io.Closer); ok {
+		defer c.Close() // everything needed is read into memory
+	}
+	if _, err := blob.Get(base + "/" + storage.MetadataFile); err == nil {
 		m, files, err := storage.Load(blob, base)
 		if err != nil {
 			return nil, err
@@ -215,20 +220,19 @@ func (d *driver) deleteFolder(id int64) {
 
 // request starts a savepoint for req.
 func (d *driver) request(req SavepointRequest) error {
-	dir, err := filepath.Abs(req.Dir)
-	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
-	}
+	blob, pathOf, err := savepointStorage(req.Dir)
 	if err != nil {
 		req.Reply <- SavepointResult{Err: fmt.Errorf("savepoint directory %s: %w", req.Dir, err)}
 		return nil
 	}
 	if err := d.coord.Step(checkpoint.RequestSavepoint{}); err != nil {
+		closeBlob(blob)
 		req.Reply <- SavepointResult{Err: err}
 		return nil
 	}
 	tr := d.coord.Ready().Triggers
 	if len(tr) == 0 || tr[len(tr)-1].Kind != checkpoint.Savepoint {
+		closeBlob(blob)
 		req.Reply <- SavepointResult{Err: fmt.Errorf("the savepoint was not triggered")}
 		return nil
 	}
@@ -236,11 +240,46 @@ func (d *driver) request(req SavepointRequest) error {
 	var rb [4]byte
 	crand.Read(rb[:])
 	folder := fmt.Sprintf("savepoint-%d-%s", id, hex.EncodeToString(rb[:]))
-	t := &spTarget{blob: storage.NewLocal(dir), folder: folder, path: filepath.Join(dir, folder), req: req}
+	t := &spTarget{blob: blob, folder: folder, path: pathOf(folder), req: req}
 	d.mu.Lock()
 	d.targets[id] = t
 	d.mu.Unlock()
 	return nil
+}
+
+// savepointStorage opens the storage of a savepoint directory: a local
+// directory (made absolute and created) or a URL of a registered scheme
+// (s3://…). It returns the storage and a function that names a savepoint
+// folder in it as a path or URL that execution.savepoint.path takes.
+func savepointStorage(dir string) (storage.Blob, func(folder string) string, error) {
+	b, err := storage.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if l, ok := b.(*storage.Local); ok {
+		abs, err := filepath.Abs(l.Dir)
+		if err == nil {
+			err = os.MkdirAll(abs, 0o755)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return storage.NewLocal(abs), func(folder string) string { return filepath.Join(abs, folder) }, nil
+	}
+	loc, query, hasQuery := strings.Cut(dir, "?")
+	return b, func(folder string) string {
+		u := strings.TrimRight(loc, "/") + "/" + folder
+		if hasQuery {
+			u += "?" + query
+		}
+		return u
+	}, nil
+}
+
+func closeBlob(b storage.Blob) {
+	if c, ok := b.(io.Closer); ok {
+		c.Close()
+	}
 }
 
 // refuseSavepoints answers the savepoint requests of an attempt that has
@@ -268,6 +307,7 @@ func (d *driver) finishSavepoint(id int64, err error) {
 	if err != nil {
 		t.blob.Delete(t.folder)
 	}
+	closeBlob(t.blob)
 	if t.req.Reply == nil {
 		return
 	}
@@ -415,6 +455,11 @@ func (d *driver) handle() error {
 		d.jc.maxTriggered = max(d.jc.maxTriggered, t.ID)
 		d.jc.mu.Unlock()
 		b := event.Barrier{ID: t.ID, Timestamp: t.Timestamp, Savepoint: t.Kind == checkpoint.Savepoint}
+		d.mu.Lock()
+		if sp, ok := d.targets[t.ID]; ok && b.Savepoint {
+			b.Stop = sp.req.Stop
+		}
+		d.mu.Unlock()
 		for _, dep := range d.deps {
 			if dep.Vertex.Head.IsSource {
 				dep.Task.TriggerCheckpoint(b)
@@ -576,13 +621,13 @@ func (h *handler) Snapshot(b event.Barrier) error {
 		})
 	}
 	for _, o := range dep.opStates {
-		data, err := o.op.SnapshotOperatorState(b.ID)
+		data, err := o.store.Snapshot(b.ID)
 		if err != nil {
 			release()
 			return fmt.Errorf("snapshotting the operator state of %q: %w", o.node.Name, err)
 		}
 		if data == nil {
-			data = []byte{}
+			continue
 		}
 		n := o.node
 		ack.pieces = append(ack.pieces, piece{

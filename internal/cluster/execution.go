@@ -12,6 +12,7 @@ import (
 	"github.com/eddy-streams/eddy/internal/operator"
 	"github.com/eddy-streams/eddy/internal/source"
 	"github.com/eddy-streams/eddy/internal/statebackend"
+	"github.com/eddy-streams/eddy/internal/statebackend/opstate"
 	"github.com/eddy-streams/eddy/internal/task"
 )
 
@@ -109,13 +110,13 @@ type Deployment struct {
 	keyed  []keyedInstance
 	source source.Snapshotter
 	srcOp  *graph.Node
-	// opStates are the chain's operators that snapshot their own state.
+	// opStates are the operator states of the chain's operators.
 	opStates []opStateInstance
 }
 
 type opStateInstance struct {
-	node *graph.Node
-	op   operator.StateSnapshotter
+	node  *graph.Node
+	store *opstate.Store
 }
 
 type keyedInstance struct {
@@ -286,6 +287,12 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 		for tag, outs := range sides {
 			ctx.SideOutputs[tag] = sideTypes[tag].FanOut(outs)
 		}
+		store, err := x.operatorState(n, i)
+		if err != nil {
+			return graph.Instance{}, err
+		}
+		ctx.OperatorState = store
+		d.opStates = append(d.opStates, opStateInstance{node: n, store: store})
 		if n.Keyed {
 			streams, restoring, err := x.keyedStreams(n, ctx.KeyGroups)
 			if err != nil {
@@ -312,12 +319,6 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 		}
 		ops[index[n]] = inst.Op
 		ctxs[index[n]] = ctx
-		if sn, ok := inst.Op.(operator.StateSnapshotter); ok {
-			d.opStates = append(d.opStates, opStateInstance{node: n, op: sn})
-		}
-		if err := x.restoreOperatorState(n, i, inst.Op); err != nil {
-			return graph.Instance{}, err
-		}
 		if n == v.Head {
 			if n.IsSource {
 				t.SetSource(inst.Source)
@@ -382,42 +383,28 @@ func (x *execution) keyedStreams(n *graph.Node, r keygroup.Range) (streams []io.
 	return streams, true, nil
 }
 
-// restoreOperatorState hands operator n's subtask i the state it
-// snapshotted itself (operator.StateSnapshotter) in the checkpoint being
-// restored, if any.
-func (x *execution) restoreOperatorState(n *graph.Node, i int, op operator.Operator) error {
+// operatorState returns the operator state of operator n's subtask i: empty
+// for a fresh start, else redistributed from the old subtasks' states in the
+// checkpoint being restored (opstate.Redistribute).
+func (x *execution) operatorState(n *graph.Node, i int) (*opstate.Store, error) {
 	if x.restore == nil {
-		return nil
+		return opstate.NewStore(), nil
 	}
-	st, ok := x.restore.meta.Operator(OperatorID(n))
-	if !ok {
-		return nil
-	}
-	// Operator list state: at the same parallelism each subtask takes its
-	// own; rescaled, the old subtasks' states (in subtask order) are dealt
-	// round robin to the new subtasks.
-	var data [][]byte
-	has := false
-	k := 0
-	for _, sub := range st.Subtasks {
-		if sub.OperatorState == nil {
-			continue
+	var old [][]byte
+	if st, ok := x.restore.meta.Operator(OperatorID(n)); ok {
+		old = make([][]byte, st.Parallelism)
+		for _, sub := range st.Subtasks {
+			if sub.OperatorState != nil && sub.Subtask >= 0 && sub.Subtask < st.Parallelism {
+				old[sub.Subtask] = sub.OperatorState
+			}
 		}
-		has = true
-		if st.Parallelism == n.Parallelism && sub.Subtask == i || st.Parallelism != n.Parallelism && k%n.Parallelism == i {
-			data = append(data, sub.OperatorState)
-		}
-		k++
 	}
-	if !has {
-		return nil
+	if len(old) == 0 {
+		old = [][]byte{nil}
 	}
-	r, ok := op.(operator.StateRestorer)
-	if !ok {
-		return fmt.Errorf("restoring %q (%s): the checkpoint has operator state but the operator cannot restore it", n.Name, OperatorID(n))
+	s, err := opstate.Redistribute(old, n.Parallelism, i)
+	if err != nil {
+		return nil, fmt.Errorf("restoring the operator state of %q: %w", n.Name, err)
 	}
-	if err := r.RestoreOperatorState(data); err != nil {
-		return fmt.Errorf("restoring the operator state of %q: %w", n.Name, err)
-	}
-	return nil
+	return s, nil
 }

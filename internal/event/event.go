@@ -43,4 +43,9 @@ type Barrier struct {
 	// Savepoint marks a savepoint: a checkpoint the user asked for, in a
 	// self-contained, portable format.
 	Savepoint bool
+	// Stop marks the savepoint of a stop-with-savepoint: a source emits
+	// nothing after it (Flink's synchronous savepoint), so the savepoint is
+	// the last state the job's operators see; it resumes only if the
+	// savepoint is aborted.
+	Stop bool
 }

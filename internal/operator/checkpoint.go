@@ -23,23 +23,3 @@ type CheckpointListener interface {
 	// not complete.
 	NotifyCheckpointAborted(checkpointID int64) error
 }
-
-// StateSnapshotter is implemented by an operator that keeps its own
-// (non-keyed) state in checkpoints, as bytes it encodes itself. The task's
-// checkpoint handler calls SnapshotOperatorState synchronously, on the
-// task's goroutine, after PrepareSnapshotPreBarrier and after the barrier
-// left the task; the bytes are stored per (operator, subtask) in the
-// checkpoint. An error declines the checkpoint.
-type StateSnapshotter interface {
-	SnapshotOperatorState(checkpointID int64) ([]byte, error)
-}
-
-// StateRestorer is implemented by an operator that restores the state it
-// snapshotted with StateSnapshotter. When a task starts from a checkpoint
-// RestoreOperatorState is called before Open with the states of the
-// checkpointed subtasks that map to this subtask (at the same parallelism:
-// the subtask's own state, one element). It is not called when the
-// checkpoint has no state for the operator. An error fails the task.
-type StateRestorer interface {
-	RestoreOperatorState(data [][]byte) error
-}

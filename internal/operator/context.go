@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddy-streams/eddy/internal/keygroup"
 	"github.com/eddy-streams/eddy/internal/statebackend"
+	"github.com/eddy-streams/eddy/internal/statebackend/opstate"
 )
 
 // Clock gives processing time in epoch milliseconds. The runtime uses the
@@ -45,10 +46,24 @@ type Context struct {
 
 	// SideOutputs maps a side-output tag id to an Output[X] of the tag's type.
 	SideOutputs map[string]any
-	// BroadcastState holds the operator-scoped broadcast state maps by name.
+	// OperatorState is the instance's operator (non-keyed) state, restored
+	// by the runtime when the job starts from a checkpoint and snapshotted
+	// at every checkpoint. Use OperatorStateStore, which never returns nil.
+	OperatorState *opstate.Store
+	// BroadcastState caches the handles of the operator's broadcast states
+	// (kept in OperatorState) by name.
 	BroadcastState map[string]any
 	// CurrentWatermark returns the operator's current input watermark.
 	CurrentWatermark func() int64
+}
+
+// OperatorStateStore returns the instance's operator state, an empty store
+// if the runtime gave none (operators driven by hand in tests).
+func (c *Context) OperatorStateStore() *opstate.Store {
+	if c.OperatorState == nil {
+		c.OperatorState = opstate.NewStore()
+	}
+	return c.OperatorState
 }
 
 // Failure is the panic value an operator uses to fail its task with an error

@@ -79,6 +79,9 @@ func (t *Task) NotifyCheckpointAborted(id int64) {
 		if t.aligner != nil {
 			t.aligner.Abort(id)
 		}
+		if t.suspendedFor == id {
+			t.suspendedFor = 0 // the stop-with-savepoint failed: go on
+		}
 		t.notifyCheckpoint(id, false)
 	})
 }
@@ -136,6 +139,9 @@ func (t *Task) checkpoint(b event.Barrier) {
 	}
 	for _, w := range t.writers {
 		w.EmitBarrier(b)
+	}
+	if b.Stop && t.source != nil {
+		t.suspendedFor = b.ID
 	}
 	if err != nil || t.checkpoints == nil {
 		return

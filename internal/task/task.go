@@ -86,6 +86,9 @@ type Task struct {
 	mode        exchange.CheckpointingMode
 	aligner     *exchange.Aligner // over every input channel; nil for sources
 	inputEnded  bool              // the source reported EndOfInput
+	// suspendedFor is the stop-with-savepoint whose barrier the source
+	// emitted last: the source is not polled until it is aborted.
+	suspendedFor int64
 
 	// onOpened, if set, is called once every operator of the chain opened
 	// (restart statistics).
@@ -234,7 +237,9 @@ func (t *Task) loop(ctx context.Context) error {
 		}
 		t.cur = 0
 		var available <-chan struct{}
-		if t.source != nil {
+		if t.source != nil && t.suspendedFor != 0 {
+			// Stopping with a savepoint: wait for the mailbox.
+		} else if t.source != nil {
 			switch t.source.Poll() {
 			case MoreAvailable:
 				progressed = true

@@ -6,64 +6,18 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
-
 	"github.com/eddy-streams/eddy/internal/checkpoint/storage"
+	"github.com/eddy-streams/eddy/internal/checkpoint/storage/s3store/s3test"
 	"github.com/eddy-streams/eddy/internal/checkpoint/storage/storagetest"
 )
 
-// testSecret is the secret access key the tests use; no message may show it.
-const testSecret = "s3cr3t-never-printed"
-
-// fakeS3 is an S3 server (gofakes3, in memory) on 127.0.0.1.
-type fakeS3 struct {
-	srv     *httptest.Server
-	backend *s3mem.Backend
-	// hook, when set, sees every request before the server.
-	hook atomic.Pointer[func(r *http.Request)]
-}
-
-// startFakeS3 starts a server with the buckets and points the AWS SDK's
-// credentials at test values.
-func startFakeS3(t *testing.T, buckets ...string) *fakeS3 {
-	t.Helper()
-	t.Setenv("AWS_ACCESS_KEY_ID", "test-key-id")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	f := &fakeS3{backend: s3mem.New()}
-	for _, b := range buckets {
-		if err := f.backend.CreateBucket(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := gofakes3.New(f.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hook := f.hook.Load(); hook != nil {
-			(*hook)(r)
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// url is the s3:// URL of bucket/prefix on the server.
-func (f *fakeS3) url(bucketAndPrefix string) string {
-	return "s3://" + bucketAndPrefix + "?region=us-east-1&use_path_style=true&disable_https=true&endpoint=" + f.srv.URL
-}
+const testSecret = s3test.Secret
 
 // openS3 opens rawURL through storage.Open, that is through the "s3"
 // scheme this package registers.
@@ -82,16 +36,16 @@ func openS3(t *testing.T, rawURL string) *S3 {
 }
 
 func TestS3BlobContract(t *testing.T) {
-	f := startFakeS3(t, "bucket", "other")
+	f := s3test.Start(t, "bucket", "other")
 	t.Run("prefix", func(t *testing.T) {
-		b := openS3(t, f.url("bucket/ckpts/team"))
+		b := openS3(t, f.URL("bucket/ckpts/team"))
 		if b.String() != "s3://bucket/ckpts/team" {
 			t.Fatalf("String() = %q", b.String())
 		}
 		storagetest.BlobContract(t, b)
 	})
 	t.Run("bucket root", func(t *testing.T) {
-		b := openS3(t, f.url("other"))
+		b := openS3(t, f.URL("other"))
 		if b.String() != "s3://other" {
 			t.Fatalf("String() = %q", b.String())
 		}
@@ -102,10 +56,10 @@ func TestS3BlobContract(t *testing.T) {
 // Blobs stay under the URL's prefix: another prefix of the bucket is
 // neither listed nor deleted.
 func TestS3PrefixIsolation(t *testing.T) {
-	f := startFakeS3(t, "bucket")
-	a := openS3(t, f.url("bucket/a"))
-	ab := openS3(t, f.url("bucket/ab"))
-	root := openS3(t, f.url("bucket"))
+	f := s3test.Start(t, "bucket")
+	a := openS3(t, f.URL("bucket/a"))
+	ab := openS3(t, f.URL("bucket/ab"))
+	root := openS3(t, f.URL("bucket"))
 	if err := a.Put("job/chk-1/x", []byte("1")); err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +86,8 @@ func TestS3PrefixIsolation(t *testing.T) {
 // A large Put is a multipart upload, and nothing of it is visible before
 // the upload is completed.
 func TestS3MultipartPutIsAtomic(t *testing.T) {
-	f := startFakeS3(t, "bucket")
-	b := openS3(t, f.url("bucket/p"))
+	f := s3test.Start(t, "bucket")
+	b := openS3(t, f.URL("bucket/p"))
 	completing := make(chan struct{})
 	release := make(chan struct{})
 	var parts atomic.Int32
@@ -147,7 +101,7 @@ func TestS3MultipartPutIsAtomic(t *testing.T) {
 			<-release
 		}
 	}
-	f.hook.Store(&hook)
+	f.Hook.Store(&hook)
 
 	data := bytes.Repeat([]byte("0123456789abcdef"), 20<<20/16) // 20 MiB
 	data[len(data)-1] = 'X'
@@ -173,7 +127,7 @@ func TestS3MultipartPutIsAtomic(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	f.hook.Store(nil)
+	f.Hook.Store(nil)
 	got, err := b.Get("job/chk-1/big")
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("Get after the upload: %d bytes, %v", len(got), err)
@@ -182,8 +136,8 @@ func TestS3MultipartPutIsAtomic(t *testing.T) {
 
 // A failed upload leaves no object behind.
 func TestS3FailedPutLeavesNothing(t *testing.T) {
-	f := startFakeS3(t, "bucket")
-	b := openS3(t, f.url("bucket"))
+	f := s3test.Start(t, "bucket")
+	b := openS3(t, f.URL("bucket"))
 	if err := b.Put("k", []byte("old")); err != nil {
 		t.Fatal(err)
 	}
@@ -193,9 +147,9 @@ func TestS3FailedPutLeavesNothing(t *testing.T) {
 			r.Body = io.NopCloser(strings.NewReader("tr"))
 		}
 	}
-	f.hook.Store(&hook)
+	f.Hook.Store(&hook)
 	err := b.Put("k", []byte("new value"))
-	f.hook.Store(nil)
+	f.Hook.Store(nil)
 	if err == nil {
 		t.Fatal("a truncated upload succeeded")
 	}
@@ -210,14 +164,14 @@ func TestS3FailedPutLeavesNothing(t *testing.T) {
 
 // The S3 cases of storage.Open (its local cases are tested in storage).
 func TestOpen(t *testing.T) {
-	f := startFakeS3(t, "bucket")
+	f := s3test.Start(t, "bucket")
 	for _, tc := range []struct{ url, want string }{
 		{"", "empty"},
 		{"gs://bucket/x", `unsupported scheme "gs"`},
-		{f.url("missing/x"), "s3://missing/x: bucket \"missing\" is not accessible"},
+		{f.URL("missing/x"), "s3://missing/x: bucket \"missing\" is not accessible"},
 		{"s3:///x", "no bucket name"},
 		{"s3://AKIAKEY:" + testSecret + "@bucket/x", "credentials in the URL"},
-		{f.url("bucket") + "&no_such_option=1", "s3://bucket"},
+		{f.URL("bucket") + "&no_such_option=1", "s3://bucket"},
 	} {
 		_, err := storage.Open(tc.url)
 		t.Logf("Open(%q): %v", tc.url, err)
@@ -231,7 +185,7 @@ func TestOpen(t *testing.T) {
 	if _, err := Open(context.Background(), "file:///x"); err == nil || !strings.Contains(err.Error(), "not an s3:// URL") {
 		t.Errorf("Open of a file URL: %v", err)
 	}
-	s, err := Open(context.Background(), f.url("bucket/p"))
+	s, err := Open(context.Background(), f.URL("bucket/p"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,11 +198,11 @@ func TestOpen(t *testing.T) {
 // The S3 cases of storage.OpenParent (its local cases are tested in
 // storage).
 func TestOpenParent(t *testing.T) {
-	f := startFakeS3(t, "bucket")
-	w := openS3(t, f.url("bucket/ckpts"))
+	f := s3test.Start(t, "bucket")
+	w := openS3(t, f.URL("bucket/ckpts"))
 	storagetest.WriteCheckpoint(t, w, "job", 3)
 
-	for _, u := range []string{f.url("bucket/ckpts/job/chk-3"), f.url("bucket/ckpts/job/chk-3/")} {
+	for _, u := range []string{f.URL("bucket/ckpts/job/chk-3"), f.URL("bucket/ckpts/job/chk-3/")} {
 		b, base, err := storage.OpenParent(u)
 		if err != nil {
 			t.Fatal(err)
@@ -260,14 +214,14 @@ func TestOpenParent(t *testing.T) {
 			t.Fatalf("Load: %v %v", m, err)
 		}
 	}
-	b, base, err := storage.OpenParent(f.url("bucket/ckpts/job"))
+	b, base, err := storage.OpenParent(f.URL("bucket/ckpts/job"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ids, err := storage.Completed(b, base); err != nil || !slices.Equal(ids, []int64{3}) {
 		t.Fatalf("Completed(%s, %s) = %v %v", b, base, ids, err)
 	}
-	if _, _, err := storage.OpenParent(f.url("bucket")); err == nil {
+	if _, _, err := storage.OpenParent(f.URL("bucket")); err == nil {
 		t.Fatal("OpenParent of a bucket succeeded")
 	}
 }
