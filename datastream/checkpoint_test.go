@@ -261,6 +261,9 @@ func TestCheckpointLayout(t *testing.T) {
 func TestStartFromRetainedCheckpointAndCorruption(t *testing.T) {
 	dir := t.TempDir()
 	j := countJob{parallelism: 2, records: 40_000, rate: 80_000, seed: 7, keys: 50, options: ckOptions(dir, "first")}
+	// The newest retained checkpoints are then from before the end: after
+	// a final checkpoint there would be nothing left to do.
+	j.options["execution.checkpointing.checkpoints-after-tasks-finish.enabled"] = "false"
 	if _, err := j.run(t); err != nil {
 		t.Fatal(err)
 	}
@@ -303,6 +306,7 @@ func TestStartFromRetainedCheckpointAndCorruption(t *testing.T) {
 	// checkpointing: new checkpoints get ids after every existing folder.
 	again := j
 	again.options = ckOptions(dir, "first")
+	again.options["execution.checkpointing.checkpoints-after-tasks-finish.enabled"] = "false"
 	again.options["execution.savepoint.path"] = filepath.Join(dir, "first", fmt.Sprintf("chk-%d", ids[0]))
 	if got, err = again.run(t); err != nil {
 		t.Fatal(err)
@@ -503,5 +507,57 @@ func TestJobResultCheckpointAndRestartStats(t *testing.T) {
 	}
 	if len(clean.Checkpoints) == 0 || len(clean.Restarts) != 0 {
 		t.Errorf("failure-free run: %d checkpoints, %d restarts", len(clean.Checkpoints), len(clean.Restarts))
+	}
+}
+
+// Checkpoints go on after a bounded source finished (FLIP-147): its tasks
+// wait for a final checkpoint and then count as finished, so a failure
+// after that restores from a checkpoint that has the finished source's
+// contribution in the keyed state and does not read it again: the counts
+// are exactly those of a failure-free run.
+func TestCheckpointsAfterTasksFinish(t *testing.T) {
+	const short, long = 2_000, 60_000
+	key := func(i int64) int64 { return i % 97 }
+	want := map[int64]int64{}
+	for i := range int64(short) {
+		want[key(i)]++
+	}
+	for i := range int64(long) {
+		want[key(i)]++
+	}
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("failure=%v", fail), func(t *testing.T) {
+			env := NewEnv().SetParallelism(2)
+			if err := env.Configure(ckOptions(t.TempDir(), "job")); err != nil {
+				t.Fatal(err)
+			}
+			shortSrc := FromGenerator(env, short, func(i int64) int64 { return i })
+			longSrc := FromGenerator(env, long, func(i int64) int64 { return i }, WithRate(long))
+			var armed atomic.Bool
+			armed.Store(fail)
+			inj := &failInjector{subtask: 1, at: long / 2 * 3 / 4, armed: &armed, processed: &atomic.Int64{}, failedAt: &atomic.Int64{}}
+			longSrc = Process(longSrc, ProcessFunction[int64, int64](inj))
+			keyed := KeyBy(Map(shortSrc.Union(longSrc), key), func(k int64) int64 { return k })
+			counts := Collect(KeyedProcess(keyed, KeyedProcessFunction[int64, int64, KeyValue[int64, int64]](&keyCounter{})))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := env.Execute(ctx, "count")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]int64{}
+			for _, kv := range counts.Values() {
+				got[kv.Key] += kv.Value
+			}
+			sameCounts(t, got, want)
+			// The short source ends within milliseconds; the run lasts
+			// about a second with checkpoints every 50 ms.
+			if len(res.Checkpoints) < 5 {
+				t.Errorf("%d checkpoints completed, want checkpoints after the short source finished", len(res.Checkpoints))
+			}
+			if fail && len(res.Restarts) != 1 {
+				t.Errorf("%d restarts, want 1", len(res.Restarts))
+			}
+		})
 	}
 }

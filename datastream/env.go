@@ -62,6 +62,13 @@ type Config struct {
 	// CheckpointingMode is execution.checkpointing.mode: EXACTLY_ONCE (the
 	// default) or AT_LEAST_ONCE.
 	CheckpointingMode string
+	// NoCheckpointsAfterTasksFinish is the negation of
+	// execution.checkpointing.checkpoints-after-tasks-finish.enabled (true
+	// by default, as in Flink): with it, a task that finished waits for a
+	// final checkpoint before it ends and checkpoints go on after some tasks
+	// finished; without, a finished task ends at once and the checkpoints
+	// triggered after that fail.
+	NoCheckpointsAfterTasksFinish bool
 	// SavepointPath is execution.savepoint.path: a retained checkpoint (a
 	// chk-<n> folder, or a job's folder for its latest intact checkpoint)
 	// to start the job from.
@@ -147,6 +154,12 @@ func (c *Config) set(key, value string) error {
 		c.CheckpointingMode = strings.ToUpper(strings.ReplaceAll(value, "-", "_"))
 	case "execution.savepoint.path":
 		c.SavepointPath = strings.TrimPrefix(value, "file://")
+	case "execution.checkpointing.checkpoints-after-tasks-finish.enabled":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("execution.checkpointing.checkpoints-after-tasks-finish.enabled: %w", err)
+		}
+		c.NoCheckpointsAfterTasksFinish = !b
 	case "execution.savepoint.ignore-unclaimed-state":
 		b, err := strconv.ParseBool(value)
 		if err != nil {
@@ -478,7 +491,8 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 		if err != nil {
 			return nil, fmt.Errorf("invalid job %q: state.checkpoints.dir: %w", jobName, err)
 		}
-		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id}
+		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id,
+			AfterTasksFinish: !e.cfg.NoCheckpointsAfterTasksFinish}
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{}), savepoints: make(chan cluster.SavepointRequest)}

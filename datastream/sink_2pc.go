@@ -74,7 +74,7 @@ func (o *twoPhaseSinkOp[T]) Open(ctx *operator.Context) error {
 	}
 	// Committables of the restored checkpoint: it completed, so they are
 	// committed (again, perhaps).
-	return o.commitUpTo(1<<63 - 1)
+	return o.commitUpTo(afterFinish)
 }
 
 func (o *twoPhaseSinkOp[T]) prepare(checkpointID int64, endOfInput bool) error {
@@ -124,13 +124,23 @@ func (o *twoPhaseSinkOp[T]) NotifyCheckpointComplete(checkpointID int64) error {
 // aborted checkpoint are committed with the next completed one.
 func (o *twoPhaseSinkOp[T]) NotifyCheckpointAborted(int64) error { return nil }
 
-// Finish pre-commits the last data and commits everything.
+// Finish pre-commits the last data. With periodic checkpoints the task
+// then waits for a final checkpoint, which takes these committables over
+// and commits them when it completes (so a restore from an older checkpoint
+// cannot repeat committed data); without, it commits everything now.
 func (o *twoPhaseSinkOp[T]) Finish() error {
-	if err := o.prepare(1<<63-1, true); err != nil {
+	if err := o.prepare(afterFinish, true); err != nil {
 		return err
 	}
-	return o.commitUpTo(1<<63 - 1)
+	if o.ctx.FinalCheckpoint {
+		return nil
+	}
+	return o.commitUpTo(afterFinish)
 }
+
+// afterFinish tags the committables of Finish until the first checkpoint
+// after it takes them over.
+const afterFinish = 1<<63 - 1
 
 func (o *twoPhaseSinkOp[T]) Close() error {
 	var errs []error
@@ -157,6 +167,11 @@ const (
 // snapshotWriter takes the writer's state for checkpoint checkpointID, after
 // the pre-commit of PrepareSnapshotPreBarrier.
 func (o *twoPhaseSinkOp[T]) snapshotWriter(checkpointID int64) error {
+	for i := range o.pending {
+		if o.pending[i].checkpoint == afterFinish {
+			o.pending[i].checkpoint = checkpointID
+		}
+	}
 	o.writerState = nil
 	if sw, ok := o.writer.(connector.StatefulSinkWriter[T]); ok {
 		st, err := sw.SnapshotState(checkpointID)

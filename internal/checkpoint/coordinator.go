@@ -95,9 +95,16 @@ type Decline struct {
 // the minimum pause and the concurrency limit (as Flink).
 type RequestSavepoint struct{}
 
+// Hurry brings the next periodic checkpoint forward to now (it still waits
+// for the minimum pause and the concurrency limit): a task finished and
+// ends only after a checkpoint it takes part in completes (FLIP-147).
+// Without periodic checkpoints it does nothing.
+type Hurry struct{}
+
 func (Ack) message()              {}
 func (Decline) message()          {}
 func (RequestSavepoint) message() {}
+func (Hurry) message()            {}
 
 type pending struct {
 	id        int64
@@ -246,6 +253,10 @@ func (c *Coordinator) Step(m Message) error {
 			return nil
 		}
 		c.abort(p, fmt.Sprintf("task %q declined %s %d: %s", m.Task, p.kind, m.ID, m.Reason), !m.NotRunning)
+	case Hurry:
+		if c.started && c.cfg.Interval > 0 {
+			c.nextPeriodic = min(c.nextPeriodic, c.now)
+		}
 	case RequestSavepoint:
 		if c.failed {
 			return fmt.Errorf("the job failed; no savepoint can be taken")

@@ -67,6 +67,8 @@ func runCommand(cp **Coordinator, cmd script.Command) (string, error) {
 		err = c.Step(Decline{ID: num("id"), Task: args["task"], Reason: args["reason"]})
 	case "savepoint":
 		err = c.Step(RequestSavepoint{})
+	case "hurry":
+		err = c.Step(Hurry{})
 	default:
 		return "", fmt.Errorf("unknown command %q", fields[0])
 	}

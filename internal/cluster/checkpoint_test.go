@@ -59,6 +59,8 @@ func (h *ckHandler) Snapshot(b event.Barrier) error {
 	return nil
 }
 
+func (h *ckHandler) Finished() {}
+
 func (h *ckHandler) Decline(id int64, err error) {
 	h.j.mu.Lock()
 	h.j.declines = append(h.j.declines, fmt.Sprintf("%s declined %d: %v", h.name, id, err))

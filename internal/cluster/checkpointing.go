@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eddy-streams/eddy/internal/checkpoint"
@@ -29,6 +32,12 @@ type CheckpointOptions struct {
 	// Config holds the execution.checkpointing.* and
 	// state.checkpoints.num-retained options.
 	Config checkpoint.Config
+	// AfterTasksFinish is
+	// execution.checkpointing.checkpoints-after-tasks-finish.enabled: with
+	// periodic checkpoints, finished tasks wait for a final checkpoint
+	// (task.SetFinalCheckpoint) and take part in the checkpoints until
+	// they end; ended ones count as finished with empty state.
+	AfterTasksFinish bool
 	// Storage is where checkpoints go (state.checkpoints.dir); they are
 	// written under "<JobID>/chk-<n>/".
 	Storage storage.Blob
@@ -190,7 +199,12 @@ type driver struct {
 	closed bool // under mu: no new writes start
 	writes sync.WaitGroup
 
-	triggered map[int64]bool // not completed yet
+	triggered map[int64]event.Barrier // not completed yet
+	// finished are the tasks that finished and wait for a final
+	// checkpoint: they are triggered directly, as sources are (FLIP-147);
+	// newlyFinished, under mu, are those not handled yet.
+	finished      map[*Deployment]bool
+	newlyFinished []*Deployment
 
 	requests <-chan SavepointRequest
 	targets  map[int64]*spTarget // savepoints in progress, under mu
@@ -360,7 +374,7 @@ type piece struct {
 }
 
 func newDriver(opts *CheckpointOptions, jc *jobCheckpoints, deps []*Deployment) (*driver, error) {
-	d := &driver{opts: opts, jc: jc, deps: deps, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]bool{}, targets: map[int64]*spTarget{}}
+	d := &driver{opts: opts, jc: jc, deps: deps, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]event.Barrier{}, finished: map[*Deployment]bool{}, targets: map[int64]*spTarget{}}
 	var names []string
 	for _, dep := range deps {
 		name := fmt.Sprintf("%s [v%d]", dep.Task.DisplayName(), dep.Vertex.ID)
@@ -384,6 +398,7 @@ func newDriver(opts *CheckpointOptions, jc *jobCheckpoints, deps []*Deployment) 
 	d.coord = c
 	for _, dep := range deps {
 		dep.Task.SetCheckpointHandler(&handler{d: d, dep: dep})
+		dep.Task.SetFinalCheckpoint(opts.finalCheckpoint())
 	}
 	return d, nil
 }
@@ -413,6 +428,9 @@ func (d *driver) run(ctx context.Context) (err error) {
 			if err := d.coord.Step(m); err != nil {
 				return err
 			}
+		}
+		if err := d.handleFinished(); err != nil {
+			return err
 		}
 		if err := d.handle(); err != nil {
 			return err
@@ -446,11 +464,32 @@ func (d *driver) shutdown() {
 	}
 }
 
+// handleFinished takes note of the tasks that finished: they take part in
+// the pending checkpoints (they may have missed the barriers) and in the
+// next ones directly, and the next checkpoint is brought forward so that
+// they can end.
+func (d *driver) handleFinished() error {
+	d.mu.Lock()
+	deps := d.newlyFinished
+	d.newlyFinished = nil
+	d.mu.Unlock()
+	if len(deps) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(d.triggered))
+	for _, dep := range deps {
+		d.finished[dep] = true
+		for _, id := range ids {
+			dep.Task.TriggerCheckpoint(d.triggered[id])
+		}
+	}
+	return d.coord.Step(checkpoint.Hurry{})
+}
+
 func (d *driver) handle() error {
 	r := d.coord.Ready()
 	d.coord.Advance()
 	for _, t := range r.Triggers {
-		d.triggered[t.ID] = true
 		d.jc.mu.Lock()
 		d.jc.maxTriggered = max(d.jc.maxTriggered, t.ID)
 		d.jc.mu.Unlock()
@@ -460,8 +499,9 @@ func (d *driver) handle() error {
 			b.Stop = sp.req.Stop
 		}
 		d.mu.Unlock()
+		d.triggered[t.ID] = b
 		for _, dep := range d.deps {
-			if dep.Vertex.Head.IsSource {
+			if dep.Vertex.Head.IsSource || d.finished[dep] {
 				dep.Task.TriggerCheckpoint(b)
 			}
 		}
@@ -578,10 +618,18 @@ func mergeSubtask(subs []storage.SubtaskState, sub storage.SubtaskState) []stora
 	return append(subs, sub)
 }
 
+// finalCheckpoint reports whether finished tasks wait for a final
+// checkpoint.
+func (o *CheckpointOptions) finalCheckpoint() bool {
+	return o != nil && o.AfterTasksFinish && o.Config.Interval > 0
+}
+
 // handler is a task's CheckpointHandler.
 type handler struct {
 	d   *driver
 	dep *Deployment
+	// finished is set once the task finished (Finished).
+	finished atomic.Bool
 }
 
 // Snapshot takes the snapshots of the chain's keyed backends and source
@@ -685,7 +733,41 @@ func (h *handler) Snapshot(b event.Barrier) error {
 }
 
 // Decline reports the task's refusal of checkpoint id.
+// finishedState is the acknowledged state of a task that ended after its
+// final checkpoint.
+func (h *handler) finishedState(id int64) *taskAck {
+	ack := &taskAck{id: id}
+	if h.dep.source != nil {
+		n := h.dep.srcOp
+		ack.pieces = append(ack.pieces, piece{
+			op:  storage.OperatorState{ID: OperatorID(n), Name: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism},
+			sub: storage.SubtaskState{Subtask: h.dep.Subtask, Source: &storage.SourceState{NoMoreSplits: true}},
+		})
+	}
+	return ack
+}
+
+// Finished reports a task that finished and waits for a final checkpoint.
+func (h *handler) Finished() {
+	h.finished.Store(true)
+	d := h.d
+	d.mu.Lock()
+	d.newlyFinished = append(d.newlyFinished, h.dep)
+	d.mu.Unlock()
+	select {
+	case d.notify <- struct{}{}:
+	default:
+	}
+}
+
 func (h *handler) Decline(id int64, err error) {
+	if h.finished.Load() && errors.Is(err, task.ErrNotRunning) {
+		// The task ended after its final checkpoint: its operators are
+		// finished and have no state left to restore (as Flink's
+		// finished subtask states); a source's readers restore as ended.
+		h.d.post(checkpoint.Ack{ID: id, Task: h.d.names[h.dep], State: h.finishedState(id)})
+		return
+	}
 	h.d.post(checkpoint.Decline{ID: id, Task: h.d.names[h.dep], Reason: err.Error(),
 		NotRunning: errors.Is(err, task.ErrNotRunning)})
 }

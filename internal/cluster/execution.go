@@ -266,17 +266,18 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 			out = n.OutType.FanOut(mains)
 		}
 		ctx := &operator.Context{
-			JobName:        x.opts.JobName,
-			OperatorName:   n.Name,
-			OperatorUID:    n.UID,
-			TaskName:       t.DisplayName(),
-			Subtask:        i,
-			Parallelism:    n.Parallelism,
-			MaxParallelism: n.MaxParallelism,
-			Clock:          x.opts.Clock,
-			Timers:         t.Timers(),
-			KeyGroups:      keygroup.RangeForSubtask(n.MaxParallelism, n.Parallelism, i),
-			SideOutputs:    map[string]any{},
+			JobName:         x.opts.JobName,
+			OperatorName:    n.Name,
+			OperatorUID:     n.UID,
+			TaskName:        t.DisplayName(),
+			Subtask:         i,
+			Parallelism:     n.Parallelism,
+			MaxParallelism:  n.MaxParallelism,
+			Clock:           x.opts.Clock,
+			Timers:          t.Timers(),
+			KeyGroups:       keygroup.RangeForSubtask(n.MaxParallelism, n.Parallelism, i),
+			SideOutputs:     map[string]any{},
+			FinalCheckpoint: x.opts.Checkpointing.finalCheckpoint(),
 		}
 		wm := &watermarks[index[n]]
 		if n.NumInputs == 2 {

@@ -55,6 +55,11 @@ type Context struct {
 	BroadcastState map[string]any
 	// CurrentWatermark returns the operator's current input watermark.
 	CurrentWatermark func() int64
+	// FinalCheckpoint reports that the job checkpoints periodically, so
+	// the task, after Finish, waits for a checkpoint to complete before it
+	// ends (task.SetFinalCheckpoint): what an operator leaves in Finish for
+	// NotifyCheckpointComplete (a sink's last commit) will be done.
+	FinalCheckpoint bool
 }
 
 // OperatorStateStore returns the instance's operator state, an empty store

@@ -1,6 +1,7 @@
 package task
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -27,6 +28,11 @@ type CheckpointHandler interface {
 	// after it exited, Decline runs on the goroutine that called
 	// TriggerCheckpoint.
 	Decline(id int64, err error)
+	// Finished is called once the task finished its operators and ended
+	// its outputs, when it waits for a final checkpoint
+	// (SetFinalCheckpoint): from now on it takes checkpoints only when
+	// triggered, snapshotting its finished state.
+	Finished()
 }
 
 // ErrNotRunning is the cause of declining a checkpoint triggered at a task
@@ -41,6 +47,14 @@ var ErrNotSource = errors.New("checkpoints are triggered at source tasks only")
 // still forwards barriers but takes no snapshot.
 func (t *Task) SetCheckpointHandler(h CheckpointHandler) { t.checkpoints = h }
 
+// SetFinalCheckpoint makes the task, once it finished (its input ended and
+// its operators finished), wait before it ends until a checkpoint it took
+// after finishing completed (Flink's FLIP-147): the checkpoints after some
+// tasks finished go on, and what the operators did in Finish (a sink's
+// last pre-commit) is committed by a checkpoint. Set it when the job
+// checkpoints.
+func (t *Task) SetFinalCheckpoint(on bool) { t.finalCheckpoint = on }
+
 // SetCheckpointingMode sets how the task aligns barriers over its input
 // channels (execution.checkpointing.mode); exactly-once by default.
 func (t *Task) SetCheckpointingMode(m exchange.CheckpointingMode) { t.mode = m }
@@ -52,6 +66,11 @@ func (t *Task) SetCheckpointingMode(m exchange.CheckpointingMode) { t.mode = m }
 func (t *Task) TriggerCheckpoint(b event.Barrier) {
 	t.mailbox.put(func() {
 		switch {
+		case b.ID <= t.lastCheckpoint:
+			// Taken already: a finished task triggered again for a
+			// checkpoint whose barrier reached it before it finished.
+		case t.finished:
+			t.checkpointFinished(b)
 		case t.source == nil:
 			t.decline(b.ID, fmt.Errorf("task %s: %w", t.DisplayName(), ErrNotSource))
 		case t.inputEnded:
@@ -67,7 +86,12 @@ func (t *Task) TriggerCheckpoint(b event.Barrier) {
 // NotifyCheckpointComplete tells the task's operators (through the mailbox)
 // that checkpoint id completed. An operator's error fails the task.
 func (t *Task) NotifyCheckpointComplete(id int64) {
-	t.mailbox.Put(func() { t.notifyCheckpoint(id, true) })
+	t.mailbox.Put(func() {
+		t.notifyCheckpoint(id, true)
+		if t.finalSnapshot != 0 && id >= t.finalSnapshot {
+			t.finalDone = true
+		}
+	})
 }
 
 // NotifyCheckpointAborted tells the task (through the mailbox) that
@@ -120,6 +144,10 @@ func (t *Task) onAlignment(a exchange.Alignment) {
 // this one do not wait for it (the coordinator aborts the checkpoint on the
 // decline).
 func (t *Task) checkpoint(b event.Barrier) {
+	if b.ID <= t.lastCheckpoint {
+		return // an older barrier than one taken (see checkpointFinished)
+	}
+	t.lastCheckpoint = b.ID
 	prev := t.cur
 	var err error
 	for i, op := range t.opImpls {
@@ -148,6 +176,36 @@ func (t *Task) checkpoint(b event.Barrier) {
 	}
 	if serr := t.checkpoints.Snapshot(b); serr != nil {
 		t.decline(b.ID, fmt.Errorf("task %s: snapshotting checkpoint %d: %w", t.DisplayName(), b.ID, serr))
+	}
+}
+
+// checkpointFinished takes checkpoint b in a finished task: its outputs
+// ended, so no barrier goes out; the operators' state is what Finish left.
+func (t *Task) checkpointFinished(b event.Barrier) {
+	t.lastCheckpoint = b.ID
+	if t.finalSnapshot == 0 {
+		t.finalSnapshot = b.ID
+	}
+	if serr := t.checkpoints.Snapshot(b); serr != nil {
+		t.decline(b.ID, fmt.Errorf("task %s: snapshotting checkpoint %d after finishing: %w", t.DisplayName(), b.ID, serr))
+	}
+}
+
+// awaitFinalCheckpoint serves the mailbox of a finished task until a
+// checkpoint it took after finishing completed.
+func (t *Task) awaitFinalCheckpoint(ctx context.Context) error {
+	t.finished = true
+	t.checkpoints.Finished()
+	for {
+		t.mailbox.drain()
+		if t.finalDone {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.mailbox.notify:
+		}
 	}
 }
 

@@ -44,6 +44,8 @@ func (h *recHandler) Decline(id int64, err error) {
 	h.mu.Unlock()
 }
 
+func (h *recHandler) Finished() { h.j.add("finished") }
+
 func (h *recHandler) declined(id int64) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -516,5 +518,40 @@ func TestCheckpointNotificationsReachEveryOperator(t *testing.T) {
 	var te *Error
 	if !errors.Is(err, sentinel) || !errors.As(err, &te) || te.Operator != "Sink" || !strings.Contains(err.Error(), "notifying checkpoint 5 complete") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// With a final checkpoint (FLIP-147) a task that finished waits: a trigger
+// snapshots its finished state without preparing or emitting a barrier, a
+// trigger for a checkpoint it took is ignored, and the task ends once a
+// checkpoint taken after it finished completes.
+func TestFinalCheckpoint(t *testing.T) {
+	tk, _, _, j, h := sourceTask(10)
+	tk.SetFinalCheckpoint(true)
+	res := make(chan error, 1)
+	go func() { res <- tk.Run(context.Background()) }()
+	waitFor(t, "finished", func() bool { return j.has("finished") })
+	tk.NotifyCheckpointComplete(3) // no checkpoint after finishing yet
+	tk.TriggerCheckpoint(event.Barrier{ID: 4})
+	waitFor(t, "snapshot 4", func() bool { return j.has("snapshot 4") })
+	tk.TriggerCheckpoint(event.Barrier{ID: 4})
+	tk.TriggerCheckpoint(event.Barrier{ID: 5})
+	waitFor(t, "snapshot 5", func() bool { return j.has("snapshot 5") })
+	select {
+	case err := <-res:
+		t.Fatalf("the task ended before its final checkpoint completed: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	tk.NotifyCheckpointComplete(4)
+	select {
+	case err := <-res:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the task did not end after its final checkpoint")
+	}
+	if j.count("snapshot 4") != 1 || j.has("prepare Source 4") || h.declined(4) != nil || h.declined(5) != nil {
+		t.Fatalf("calls %q", j.get())
 	}
 }

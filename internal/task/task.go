@@ -89,6 +89,14 @@ type Task struct {
 	// suspendedFor is the stop-with-savepoint whose barrier the source
 	// emitted last: the source is not polled until it is aborted.
 	suspendedFor int64
+	// lastCheckpoint is the newest checkpoint the task took.
+	lastCheckpoint int64
+	// finalCheckpoint: wait after finishing for a checkpoint (FLIP-147);
+	// finished: the operators finished and the outputs ended;
+	// finalSnapshot: the first checkpoint taken after finishing;
+	// finalDone: it completed.
+	finalCheckpoint, finished, finalDone bool
+	finalSnapshot                        int64
 
 	// onOpened, if set, is called once every operator of the chain opened
 	// (restart statistics).
@@ -205,6 +213,9 @@ func (t *Task) Run(ctx context.Context) (err error) {
 	}
 	for _, w := range t.writers {
 		w.End()
+	}
+	if t.finalCheckpoint && t.checkpoints != nil {
+		return t.awaitFinalCheckpoint(ctx)
 	}
 	return nil
 }
