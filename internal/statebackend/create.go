@@ -2,11 +2,15 @@ package statebackend
 
 import (
 	"github.com/eddy-streams/eddy/internal/statebackend/heap"
+	"github.com/eddy-streams/eddy/internal/statebackend/lsm"
 	"github.com/eddy-streams/eddy/serde"
 	"github.com/eddy-streams/eddy/state"
 )
 
-var _ Keyed = (*heap.Backend)(nil)
+var (
+	_ Keyed = (*heap.Backend)(nil)
+	_ Keyed = (*lsm.Backend)(nil)
+)
 
 // NewValue returns a handle on the value state d of backend b in namespaces
 // encoded by ns, registering the state if its name is new. Creating a state
@@ -17,6 +21,12 @@ func NewValue[N, T any](b Keyed, d state.ValueDescriptor[T], ns serde.Codec[N]) 
 	switch b := b.(type) {
 	case *heap.Backend:
 		h, err := heap.NewValue(b, d, ns)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	case *lsm.Backend:
+		h, err := lsm.NewValue(b, d, ns)
 		if err != nil {
 			return nil, err
 		}
@@ -35,6 +45,12 @@ func NewList[N, T any](b Keyed, d state.ListDescriptor[T], ns serde.Codec[N]) (L
 			return nil, err
 		}
 		return h, nil
+	case *lsm.Backend:
+		h, err := lsm.NewList(b, d, ns)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
 	default:
 		return nil, unsupported(b)
 	}
@@ -45,6 +61,12 @@ func NewMap[N any, K comparable, V any](b Keyed, d state.MapDescriptor[K, V], ns
 	switch b := b.(type) {
 	case *heap.Backend:
 		h, err := heap.NewMap(b, d, ns)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	case *lsm.Backend:
+		h, err := lsm.NewMap(b, d, ns)
 		if err != nil {
 			return nil, err
 		}
@@ -64,6 +86,12 @@ func NewReducing[N, T any](b Keyed, d state.ReducingDescriptor[T], ns serde.Code
 			return nil, err
 		}
 		return h, nil
+	case *lsm.Backend:
+		h, err := lsm.NewReducing(b, d, ns)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
 	default:
 		return nil, unsupported(b)
 	}
@@ -75,6 +103,12 @@ func NewAggregating[N, IN, ACC, OUT any](b Keyed, d state.AggregatingDescriptor[
 	switch b := b.(type) {
 	case *heap.Backend:
 		h, err := heap.NewAggregating(b, d, ns)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	case *lsm.Backend:
+		h, err := lsm.NewAggregating(b, d, ns)
 		if err != nil {
 			return nil, err
 		}

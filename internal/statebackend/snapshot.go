@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/eddy-streams/eddy/internal/statebackend/heap"
+	"github.com/eddy-streams/eddy/internal/statebackend/lsm"
 	"github.com/eddy-streams/eddy/internal/statebackend/stateio"
 )
 
@@ -42,6 +43,9 @@ var (
 	_ Snapshotter           = (*heap.Backend)(nil)
 	_ Restorer              = (*heap.Backend)(nil)
 	_ stateio.SectionHost   = (*heap.Backend)(nil)
+	_ Snapshotter           = (*lsm.Backend)(nil)
+	_ Restorer              = (*lsm.Backend)(nil)
+	_ stateio.SectionHost   = (*lsm.Backend)(nil)
 	_ stateio.Section       = (*TimerService[Void])(nil)
 	_ stateio.FrozenState   = (*stateio.RestoredState)(nil)
 	_ stateio.FrozenSection = (*timerView[Void])(nil)
