@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,8 +18,6 @@ import (
 	"github.com/eddy-streams/eddy/internal/graph"
 	"github.com/eddy-streams/eddy/internal/keygroup"
 	"github.com/eddy-streams/eddy/internal/operator"
-	"github.com/eddy-streams/eddy/internal/statebackend"
-	"github.com/eddy-streams/eddy/internal/statebackend/heap"
 )
 
 // Config holds the job options, named after Flink's configuration keys.
@@ -77,6 +74,8 @@ type Config struct {
 	// (--allow-non-restored-state): restoring skips the state of operators
 	// the job no longer has instead of refusing the savepoint.
 	IgnoreUnclaimedState bool
+	// State holds the state backend options (state.backend.*).
+	State StateBackendConfig
 	// JobID names the job's checkpoint folder (eddy.job-id; random when
 	// empty).
 	JobID string
@@ -199,6 +198,9 @@ func (c *Config) set(key, value string) error {
 	case "taskmanager.numberOfTaskSlots":
 		c.TaskSlots, err = intValue()
 	default:
+		if handled, err := c.State.set(key, value); handled {
+			return err
+		}
 		return fmt.Errorf("unknown option %q", key)
 	}
 	return err
@@ -232,6 +234,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("execution.checkpointing.mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got %q", c.CheckpointingMode)
 	}
 	if err := c.Checkpoint.Validate(); err != nil {
+		return err
+	}
+	if err := c.State.validate(); err != nil {
 		return err
 	}
 	return c.Restart.Validate()
@@ -460,20 +465,19 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 	case flushEvery == 0:
 		flushEvery = 1
 	}
+	backends := &keyedBackends{cfg: e.cfg.State, clock: e.clock}
 	opts := cluster.Options{
-		JobName:             jobName,
-		BatchSize:           batchSize,
-		Credits:             e.cfg.BuffersPerChannel,
-		BufferTimeoutMillis: flushEvery,
-		Clock:               e.clock,
-		NewKeyedBackend: func(_ string, r keygroup.Range) (statebackend.Keyed, error) {
-			return heap.New(r, e.clock), nil
-		},
-		RestoreKeyedBackend: func(_ string, r keygroup.Range, streams []io.Reader) (statebackend.Keyed, error) {
-			return heap.Restore(r, e.clock, streams...)
-		},
-		Restart:     e.cfg.Restart,
-		RestorePath: e.cfg.SavepointPath,
+		JobName:                      jobName,
+		BatchSize:                    batchSize,
+		Credits:                      e.cfg.BuffersPerChannel,
+		BufferTimeoutMillis:          flushEvery,
+		Clock:                        e.clock,
+		NewKeyedBackend:              backends.new,
+		RestoreKeyedBackend:          backends.restore,
+		RestoreKeyedBackendFromFiles: backends.restoreFromFiles,
+		LocalRecovery:                e.cfg.State.LocalRecovery,
+		Restart:                      e.cfg.Restart,
+		RestorePath:                  e.cfg.SavepointPath,
 
 		AllowNonRestoredState: e.cfg.IgnoreUnclaimedState,
 	}
@@ -492,7 +496,7 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 			return nil, fmt.Errorf("invalid job %q: state.checkpoints.dir: %w", jobName, err)
 		}
 		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id,
-			AfterTasksFinish: !e.cfg.NoCheckpointsAfterTasksFinish}
+			AfterTasksFinish: !e.cfg.NoCheckpointsAfterTasksFinish, Incremental: e.cfg.State.Incremental}
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{}), savepoints: make(chan cluster.SavepointRequest)}
@@ -514,6 +518,7 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 	go func() {
 		defer close(c.done)
 		defer cancel()
+		defer backends.close()
 		err := cluster.Run(jobCtx, jg, opts, cluster.NewLocalTaskManager(slots))
 		if err != nil {
 			c.err = fmt.Errorf("job %q failed: %w", jobName, err)

@@ -20,6 +20,7 @@ type savepointJob struct {
 	ignore      bool
 	maxPar      int
 	seen        *atomic.Int64
+	options     map[string]string // more options (state backend)
 }
 
 func (j savepointJob) key(i int64) int64 { return (i*7 + i/3) % j.keys }
@@ -34,6 +35,9 @@ func (j savepointJob) build(t *testing.T) (*Env, *CollectSink[KeyValue[int64, in
 		if err := env.Configure(map[string]string{"pipeline.max-parallelism": itoa(j.maxPar)}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := env.Configure(j.options); err != nil {
+		t.Fatal(err)
 	}
 	seen := j.seen
 	src := FromGenerator(env, j.records, func(i int64) int64 {

@@ -80,6 +80,10 @@ func TestCheckpointFlagErrors(t *testing.T) {
 		{"--from-savepoint", "/tmp/x"},
 		{"--stop-with-savepoint-after", "-1", "--checkpoint-interval", "1s"},
 		{"--allow-non-restored-state", "--checkpoint-interval", "1s"},
+		{"--state-backend", "memory"},
+		{"--incremental-checkpoints"},
+		{"--state-backend", "lsm", "--incremental-checkpoints"},
+		{"--state-backend", "lsm", "--state-memory", "lots"},
 	} {
 		_, stderr, code := eddy(t, append([]string{"nexmark", "run", "-q", "q1", "-n", "10"}, args...)...)
 		if code == 0 {
@@ -119,5 +123,39 @@ func TestCheckpointStatsInJSON(t *testing.T) {
 	}
 	if m := lastJSON(t, stdout); m["checkpoints"] != nil || m["recovery_ms_max"] != nil {
 		t.Errorf("checkpoint statistics without --checkpoint-interval: %v", m)
+	}
+}
+
+// On the lsm state backend, with full and with incremental checkpoints,
+// q5 and q9 with two injected failures write exactly the file of a
+// failure-free heap run.
+func TestInjectedFailuresExactlyOnceLSM(t *testing.T) {
+	const events = "150000"
+	for _, q := range []string{"q5", "q9"} {
+		t.Run(q, func(t *testing.T) {
+			dir := t.TempDir()
+			want := filepath.Join(dir, "want.csv")
+			mustEddy(t, "nexmark", "run", "-q", q, "-n", events, "-p", "2", "-o", want)
+			wantData := readFile(t, want)
+			for _, mode := range []string{"full", "incremental"} {
+				got := filepath.Join(dir, mode+".csv")
+				args := []string{"nexmark", "run", "-q", q, "-n", events, "-p", "2", "-o", got, "--rate", "200000",
+					"--checkpoint-interval", "100ms", "--inject-failures", "2", "--failure-seed", "3",
+					"--state-backend", "lsm", "--state-dir", t.TempDir(), "--state-memory", "8mb"}
+				if mode == "incremental" {
+					args = append(args, "--incremental-checkpoints")
+				}
+				stdout, stderr, code := eddy(t, args...)
+				if code != 0 {
+					t.Fatalf("%s: exit %d\n%s%s", mode, code, stdout, stderr)
+				}
+				if !strings.Contains(stderr, "injected 2 of 2 failures") {
+					t.Errorf("%s: failures not injected: %s", mode, stderr)
+				}
+				if gotData := readFile(t, got); !bytes.Equal(gotData, wantData) {
+					t.Errorf("%s: output differs from the failure-free run (%d bytes, want %d)", mode, len(gotData), len(wantData))
+				}
+			}
+		})
 	}
 }

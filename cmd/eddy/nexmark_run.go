@@ -40,6 +40,12 @@ type runOptions struct {
 	injectFailures     int
 	failureSeed        int64
 
+	// State backend: heap or lsm, incremental checkpoints, memory budget.
+	stateBackend  string
+	incremental   bool
+	stateMemory   string
+	stateLocalDir string
+
 	// Savepoints: stop with one after about N events; resume from one.
 	stopWithSavepointAfter int64
 	savepointDir           string
@@ -118,6 +124,10 @@ being observed to every task of the new attempt having opened its operators).`,
 	f.Float64Var(&o.rate, "rate", 0, "limit the source to this many events per second of wall-clock time (0: unlimited)")
 	f.DurationVar(&o.checkpointInterval, "checkpoint-interval", 0, "take a checkpoint this often (e.g. 1s; 0: no checkpoints)")
 	f.StringVar(&o.checkpointDir, "checkpoint-dir", "", "where checkpoints go: a directory or URL (default: a temporary directory removed at the end)")
+	f.StringVar(&o.stateBackend, "state-backend", "heap", "keyed state backend: heap (in memory) or lsm (pebble on local disk, for state larger than memory)")
+	f.BoolVar(&o.incremental, "incremental-checkpoints", false, "with --state-backend lsm: checkpoints upload only the files earlier ones did not have")
+	f.StringVar(&o.stateMemory, "state-memory", "", "with --state-backend lsm: memory per keyed subtask for the block cache and the memtable, e.g. 32mb (default: 8mb + 64mb)")
+	f.StringVar(&o.stateLocalDir, "state-dir", "", "with --state-backend lsm: where the databases live (default: the system's temporary directory)")
 	f.IntVar(&o.injectFailures, "inject-failures", 0, "fail this many randomly chosen source subtasks at random moments of the run")
 	f.Int64Var(&o.failureSeed, "failure-seed", 1, "seed of the choice of --inject-failures")
 	f.Int64Var(&o.stopWithSavepointAfter, "stop-with-savepoint-after", 0, "stop the job with a savepoint after about this many events (needs --checkpoint-interval); its path is printed")
@@ -270,6 +280,9 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 
 	env := datastream.NewEnv().SetParallelism(o.parallelism)
+	if err := configureState(env, o); err != nil {
+		return err
+	}
 	faultTolerant := o.checkpointInterval > 0 || o.injectFailures > 0
 	if faultTolerant {
 		conf := map[string]string{

@@ -229,7 +229,8 @@ func TestExactlyOnceAfterFailure(t *testing.T) {
 				}
 			}
 			// The retained checkpoints hold the sink's operator state, per
-			// subtask.
+			// subtask that had not ended yet (a subtask that ended after
+			// its final checkpoint is recorded as finished, without state).
 			blob := storage.NewLocal(ck)
 			ids, err := storage.Completed(blob, "job")
 			if err != nil || len(ids) == 0 {
@@ -247,8 +248,8 @@ func TestExactlyOnceAfterFailure(t *testing.T) {
 					}
 				}
 			}
-			if found != 2 {
-				t.Errorf("%d subtasks with sink state in the metadata, want 2", found)
+			if found < 1 || found > 2 {
+				t.Errorf("%d subtasks with sink state in the metadata, want 1 or 2", found)
 			}
 		})
 	}

@@ -38,6 +38,10 @@ type CheckpointOptions struct {
 	// (task.SetFinalCheckpoint) and take part in the checkpoints until
 	// they end; ended ones count as finished with empty state.
 	AfterTasksFinish bool
+	// Incremental is execution.checkpointing.incremental: keyed backends
+	// that can (lsm) upload only the files the previous checkpoints did
+	// not have; savepoints stay full.
+	Incremental bool
 	// Storage is where checkpoints go (state.checkpoints.dir); they are
 	// written under "<JobID>/chk-<n>/".
 	Storage storage.Blob
@@ -69,11 +73,16 @@ type spTarget struct {
 	req    SavepointRequest
 }
 
-// restored is a loaded checkpoint: its metadata and state files.
+// restored is a loaded checkpoint: its metadata and state files. blob is
+// its storage, for the incremental checkpoint files read when tasks
+// restore; dir is the checkpoint's folder in it.
 type restored struct {
 	dir   string
 	meta  *storage.Metadata
 	files map[string][]byte
+	blob  storage.Blob
+	// where names the checkpoint in messages.
+	where string
 }
 
 // LoadCheckpoint loads a retained checkpoint from a local path or a URL of
@@ -94,24 +103,31 @@ func loadPath(path string) (*restored, error) {
 	if err != nil {
 		return nil, fmt.Errorf("execution.savepoint.path %s: %w", path, err)
 	}
-	if c, ok := blob.(io.Closer); ok {
-		defer c.Close() // everything needed is read into memory
+	// The storage stays open (the restored checkpoint's close) for the
+	// incremental state files.
+	fail := func(err error) (*restored, error) {
+		closeBlob(blob)
+		return nil, err
 	}
 	if _, err := blob.Get(base + "/" + storage.MetadataFile); err == nil {
 		m, files, err := storage.Load(blob, base)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
-		return &restored{dir: path, meta: m, files: files}, nil
+		return &restored{dir: base, meta: m, files: files, blob: blob, where: path}, nil
 	}
 	ids, err := storage.Completed(blob, base)
 	if err != nil {
-		return nil, fmt.Errorf("listing checkpoints in %s: %w", path, err)
+		return fail(fmt.Errorf("listing checkpoints in %s: %w", path, err))
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("execution.savepoint.path %s: no complete checkpoint (no %s file)", path, storage.MetadataFile)
+		return fail(fmt.Errorf("execution.savepoint.path %s: no complete checkpoint (no %s file)", path, storage.MetadataFile))
 	}
-	return loadLatest(blob, base, ids)
+	r, err := loadLatest(blob, base, ids)
+	if err != nil {
+		return fail(err)
+	}
+	return r, nil
 }
 
 // loadLatest loads the newest intact checkpoint of ids (increasing).
@@ -121,7 +137,7 @@ func loadLatest(blob storage.Blob, jobID string, ids []int64) (*restored, error)
 		dir := storage.CheckpointDir(jobID, ids[i])
 		m, files, err := storage.Load(blob, dir)
 		if err == nil {
-			return &restored{dir: dir, meta: m, files: files}, nil
+			return &restored{dir: dir, meta: m, files: files, blob: blob, where: fmt.Sprintf("%s/%s", blob, dir)}, nil
 		}
 		errs = append(errs, err)
 	}
@@ -183,6 +199,9 @@ type jobCheckpoints struct {
 	mu           sync.Mutex
 	retained     []int64 // complete checkpoints, oldest first
 	maxTriggered int64
+
+	shared *sharedFiles // the shared files of incremental checkpoints
+	local  localDirs    // local checkpoint directories (local recovery)
 }
 
 // driver runs the checkpoint coordinator of one attempt.
@@ -366,6 +385,9 @@ type taskAck struct {
 	id     int64
 	pieces []piece
 	paths  []string
+	// incrementalBytes counts the bytes of incremental checkpoint files
+	// this checkpoint uploaded.
+	incrementalBytes int64
 }
 
 type piece struct {
@@ -513,6 +535,8 @@ func (d *driver) handle() error {
 	}
 	for _, a := range r.Aborted {
 		delete(d.triggered, a.ID)
+		d.releaseShared(a.ID)
+		d.jc.local.drop(a.ID, false)
 		for _, dep := range d.deps {
 			dep.Task.NotifyCheckpointAborted(a.ID)
 		}
@@ -529,6 +553,14 @@ func (d *driver) handle() error {
 	return r.Failure
 }
 
+// releaseShared drops the references of checkpoint id to shared files and
+// deletes the files nothing references any more.
+func (d *driver) releaseShared(id int64) {
+	for _, key := range d.jc.shared.release(id) {
+		d.opts.Storage.Delete(d.opts.JobID + "/" + sharedDir + "/" + key)
+	}
+}
+
 // complete writes the metadata of checkpoint c (making it visible),
 // notifies the tasks and deletes the checkpoints no longer retained.
 func (d *driver) complete(c checkpoint.Completed) error {
@@ -541,6 +573,7 @@ func (d *driver) complete(c checkpoint.Completed) error {
 		if !ok {
 			continue
 		}
+		size += a.incrementalBytes
 		for _, p := range a.pieces {
 			if p.sub.KeyedState != nil {
 				size += p.sub.KeyedState.Size
@@ -589,7 +622,9 @@ func (d *driver) complete(c checkpoint.Completed) error {
 	d.jc.mu.Unlock()
 	for _, id := range drop {
 		d.opts.Storage.Delete(storage.CheckpointDir(d.opts.JobID, id))
+		d.releaseShared(id)
 	}
+	d.jc.local.drop(c.ID, true)
 	if d.onCheckpoint != nil {
 		d.onCheckpoint(CheckpointStat{ID: c.ID, DurationMs: c.Duration, Bytes: size + int64(len(data))})
 	}
@@ -606,6 +641,9 @@ func mergeSubtask(subs []storage.SubtaskState, sub storage.SubtaskState) []stora
 		}
 		if sub.KeyedState != nil {
 			s.KeyedState, s.KeyGroups = sub.KeyedState, sub.KeyGroups
+		}
+		if sub.IncrementalState != nil {
+			s.IncrementalState, s.KeyGroups = sub.IncrementalState, sub.KeyGroups
 		}
 		if sub.Source != nil {
 			s.Source = sub.Source
@@ -637,12 +675,23 @@ type handler struct {
 func (h *handler) Snapshot(b event.Barrier) error {
 	dep := h.dep
 	var snaps []statebackend.Snapshot
+	var snapped []keyedInstance // the keyed instance of each of snaps
+	var incs []*incrementalWrite
 	release := func() {
 		for _, s := range snaps {
 			s.Release()
 		}
 	}
 	for _, k := range dep.keyed {
+		if ib, ok := k.backend.(incrementalBackend); ok && h.d.opts.Incremental && !b.Savepoint {
+			w, err := h.snapshotIncremental(b.ID, k, ib)
+			if err != nil {
+				release()
+				return err
+			}
+			incs = append(incs, w)
+			continue
+		}
 		sn, ok := k.backend.(statebackend.Snapshotter)
 		if !ok {
 			release()
@@ -654,6 +703,7 @@ func (h *handler) Snapshot(b event.Barrier) error {
 			return fmt.Errorf("snapshotting %q: %w", k.node.Name, err)
 		}
 		snaps = append(snaps, s)
+		snapped = append(snapped, k)
 	}
 	ack := &taskAck{id: b.ID}
 	if dep.source != nil {
@@ -697,8 +747,27 @@ func (h *handler) Snapshot(b event.Barrier) error {
 	go func() {
 		defer d.writes.Done()
 		var err error
+		for _, w := range incs {
+			var p piece
+			var paths []string
+			p, paths, err = w.write(blob, d.opts.JobID, dir, dep.Subtask, d.jc.shared)
+			ack.paths = append(ack.paths, paths...)
+			if err != nil {
+				err = fmt.Errorf("writing the incremental checkpoint of %q: %w", w.k.node.Name, err)
+				break
+			}
+			for _, f := range p.sub.IncrementalState.Files {
+				if !f.Shared || w.upload[f.Path[len(sharedDir)+1:]] {
+					ack.incrementalBytes += f.Size
+				}
+			}
+			ack.pieces = append(ack.pieces, p)
+		}
 		for i, s := range snaps {
-			k := dep.keyed[i]
+			if err != nil {
+				break
+			}
+			k := snapped[i]
 			var buf bytes.Buffer
 			if err = s.WriteKeyGroups(&buf, s.KeyGroupRange()); err != nil {
 				err = fmt.Errorf("writing the state of %q: %w", k.node.Name, err)
@@ -718,7 +787,8 @@ func (h *handler) Snapshot(b event.Barrier) error {
 			})
 		}
 		if len(snaps) > 0 {
-			dep.Task.Mailbox().Put(release)
+			// After the task ended, release here (its backends close).
+			dep.Task.Mailbox().PutOrDrop(release, release)
 		}
 		if err != nil {
 			for _, p := range ack.paths {
@@ -732,7 +802,6 @@ func (h *handler) Snapshot(b event.Barrier) error {
 	return nil
 }
 
-// Decline reports the task's refusal of checkpoint id.
 // finishedState is the acknowledged state of a task that ended after its
 // final checkpoint.
 func (h *handler) finishedState(id int64) *taskAck {
@@ -760,6 +829,7 @@ func (h *handler) Finished() {
 	}
 }
 
+// Decline reports the task's refusal of checkpoint id.
 func (h *handler) Decline(id int64, err error) {
 	if h.finished.Load() && errors.Is(err, task.ErrNotRunning) {
 		// The task ended after its final checkpoint: its operators are

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -53,6 +54,16 @@ type Options struct {
 	// master then runs the checkpoint driver even without periodic
 	// checkpoints.
 	Savepoints <-chan SavepointRequest
+	// RestoreKeyedBackendFromFiles creates the keyed state backend of a
+	// keyed operator's subtask from the local directories holding the
+	// incremental checkpoints of the old subtasks whose key-group ranges
+	// intersect r (lsm.RestoreFromFiles). Required to restore incremental
+	// checkpoints.
+	RestoreKeyedBackendFromFiles func(operatorName string, r keygroup.Range, dirs []string) (statebackend.Keyed, error)
+	// LocalRecovery is state.backend.local-recovery: a subtask restored at
+	// the same parallelism after a failure reuses its local incremental
+	// checkpoint directory instead of downloading the files.
+	LocalRecovery bool
 	// RestoreKeyedBackend creates the keyed state backend of a keyed
 	// operator's subtask from the keyed-state streams of the checkpointed
 	// subtasks whose key-group ranges intersect r. Required to restore.
@@ -147,13 +158,19 @@ type execution struct {
 	in map[*graph.Vertex][][][]any
 	// restore is the checkpoint the tasks start from, if any.
 	restore *restored
+	// jc is what the job keeps across attempts (local checkpoint
+	// directories).
+	jc *jobCheckpoints
+	// restoreDir holds incremental state files downloaded for the
+	// restore; the caller deletes it once the tasks ended.
+	restoreDir string
 }
 
 // build creates the tasks of every vertex, their channels, and wires each
 // chain. done aborts sends blocked on credit when the job is cancelled.
-func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.Coordinator, done <-chan struct{}, restore *restored) ([]*Deployment, error) {
+func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.Coordinator, done <-chan struct{}, restore *restored, jc *jobCheckpoints) (deps []*Deployment, restoreDir string, err error) {
 	x := &execution{jg: jg, opts: opts, done: done, tasks: map[*graph.Vertex][]*task.Task{}, coordinators: coordinators,
-		out: map[*graph.Edge][][]any{}, in: map[*graph.Vertex][][][]any{}, restore: restore}
+		out: map[*graph.Edge][][]any{}, in: map[*graph.Vertex][][][]any{}, restore: restore, jc: jc}
 	for _, v := range jg.Vertices {
 		ts := make([]*task.Task, v.Parallelism)
 		inputs := make([][][]any, v.Parallelism)
@@ -171,12 +188,15 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 			x.connect(v, e)
 		}
 	}
-	var deps []*Deployment
 	for _, v := range jg.Vertices {
 		for i, t := range x.tasks[v] {
 			d := &Deployment{Task: t, Vertex: v, Subtask: i, SlotKey: fmt.Sprintf("%s/%d", v.SlotSharingGroup, i)}
 			if err := x.wire(v, i, t, d); err != nil {
-				return nil, fmt.Errorf("deploying %s: %w", t.DisplayName(), err)
+				d.closeState()
+				for _, d := range deps {
+					d.closeState()
+				}
+				return nil, x.restoreDir, fmt.Errorf("deploying %s: %w", t.DisplayName(), err)
 			}
 			if opts.NewCheckpointHandler != nil && opts.Checkpointing == nil {
 				t.SetCheckpointHandler(opts.NewCheckpointHandler(d))
@@ -184,7 +204,19 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 			deps = append(deps, d)
 		}
 	}
-	return deps, nil
+	return deps, x.restoreDir, nil
+}
+
+// closeState closes the keyed state backends of the deployment's chain,
+// once its task ended (or was never run).
+func (d *Deployment) closeState() error {
+	var errs []error
+	for _, k := range d.keyed {
+		if err := k.backend.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the state backend of %q: %w", k.node.Name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // connect creates the channels of network edge e leaving vertex v.
@@ -299,13 +331,25 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 			if err != nil {
 				return graph.Instance{}, err
 			}
+			dirs, incremental, err := x.incrementalDirs(n, ctx.KeyGroups)
+			if err != nil {
+				return graph.Instance{}, err
+			}
 			var b statebackend.Keyed
-			if restoring {
+			switch {
+			case incremental && len(streams) > 0:
+				err = fmt.Errorf("restoring the state of %q: the checkpoint mixes full and incremental snapshots", n.Name)
+			case incremental:
+				if x.opts.RestoreKeyedBackendFromFiles == nil {
+					return graph.Instance{}, fmt.Errorf("restoring the state of %q: its checkpoint is incremental, and the state backend restores none (use state.backend.type: lsm)", n.Name)
+				}
+				b, err = x.opts.RestoreKeyedBackendFromFiles(n.Name, ctx.KeyGroups, dirs)
+			case restoring:
 				if x.opts.RestoreKeyedBackend == nil {
 					return graph.Instance{}, fmt.Errorf("restoring the state of %q: no RestoreKeyedBackend", n.Name)
 				}
 				b, err = x.opts.RestoreKeyedBackend(n.Name, ctx.KeyGroups, streams)
-			} else {
+			default:
 				b, err = x.opts.NewKeyedBackend(n.Name, ctx.KeyGroups)
 			}
 			if err != nil {

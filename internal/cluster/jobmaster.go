@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -93,15 +94,19 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 		if from, err = loadPath(opts.RestorePath); err != nil {
 			return fmt.Errorf("execution.savepoint.path: %w", err)
 		}
+		defer closeBlob(from.blob)
 	}
 	if from != nil {
 		if err := checkClaimed(jg, from, opts.AllowNonRestoredState); err != nil {
 			return fmt.Errorf("execution.savepoint.path %s: %w", opts.RestorePath, err)
 		}
 	}
-	jc := &jobCheckpoints{}
+	jc := &jobCheckpoints{shared: newSharedFiles()}
 	if from != nil {
 		jc.maxTriggered = from.meta.CheckpointID
+		// The job does not own the files of the checkpoint it starts
+		// from: its shared files are never deleted.
+		jc.shared.pin(sharedKeys(from.meta))
 	}
 	if c := opts.Checkpointing; c != nil {
 		// Never reuse the id of a checkpoint folder the job's folder
@@ -208,10 +213,15 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 		}
 	}
 
-	deps, err := build(jg, opts, coordinators, jobCtx.Done(), from)
+	deps, restoreDir, err := build(jg, opts, coordinators, jobCtx.Done(), from, jc)
+	if restoreDir != "" {
+		// Downloaded incremental state: the restored databases hold their
+		// own links or copies.
+		defer os.RemoveAll(restoreDir)
+	}
 	if err != nil {
 		if from != nil {
-			err = fmt.Errorf("restoring checkpoint %d (%s): %w", from.meta.CheckpointID, from.dir, err)
+			err = fmt.Errorf("restoring checkpoint %d (%s): %w", from.meta.CheckpointID, from.where, err)
 		}
 		return unrecoverable{err}
 	}

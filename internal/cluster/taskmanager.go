@@ -46,6 +46,9 @@ func (tm *LocalTaskManager) Submit(ctx context.Context, slot int, d *Deployment,
 	tm.mu.Unlock()
 	go func() {
 		err := d.Task.Run(ctx)
+		if cerr := d.closeState(); err == nil {
+			err = cerr
+		}
 		tm.mu.Lock()
 		tm.mu.running[slot]--
 		tm.mu.Unlock()

@@ -51,12 +51,38 @@ type SubtaskState struct {
 	// KeyedState is the keyed-state stream file (docs/format/keyed-state.md),
 	// relative to the checkpoint folder; empty for a non-keyed operator.
 	KeyedState *FileRef `json:"keyed_state,omitempty"`
+	// IncrementalState replaces KeyedState for a keyed backend that took
+	// an incremental checkpoint (the lsm backend).
+	IncrementalState *IncrementalState `json:"incremental_state,omitempty"`
 	// Source holds a source reader's split states.
 	Source *SourceState `json:"source,omitempty"`
 	// OperatorState holds the bytes an operator snapshotted itself
 	// (operator.StateSnapshotter, e.g. a two-phase-commit sink's pending
 	// committables), in the operator's own encoding; base64 in the JSON.
 	OperatorState []byte `json:"operator_state,omitempty"`
+}
+
+// IncrementalState is a keyed backend's incremental checkpoint: the files
+// of its checkpoint directory (docs/format/checkpoint-metadata.md). Shared
+// files are stored once per lineage under the job's "shared/" folder and
+// referenced by every checkpoint that lists them.
+type IncrementalState struct {
+	// BackendID is the lineage of the backend's shared files.
+	BackendID string            `json:"backend_id"`
+	Files     []IncrementalFile `json:"files"`
+}
+
+// IncrementalFile is a file of an incremental checkpoint.
+type IncrementalFile struct {
+	// Name is the file's name in the backend's checkpoint directory.
+	Name string `json:"name"`
+	// Path is where the file is stored, relative to the job's folder:
+	// "shared/<backend-id>/<name>" for shared files, "chk-<n>/…" for the
+	// checkpoint's private ones.
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	CRC32  uint32 `json:"crc32"` // IEEE
+	Shared bool   `json:"shared,omitempty"`
 }
 
 // FileRef names a state file with its size and checksum.

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -85,8 +86,12 @@ type Backend struct {
 	// snapshots counts the snapshots in flight; the DB is closed when the
 	// backend is closed and none is left.
 	snapshots int
-	closed    bool
-	closeErr  error
+	// snapMu guards snapshots and dbClosed: a snapshot may be released
+	// on another goroutine once its task ended, racing Close.
+	snapMu   sync.Mutex
+	dbClosed bool
+	closed   bool
+	closeErr error
 }
 
 // New returns an empty backend for the key groups kgRange whose database
@@ -256,7 +261,11 @@ func (b *Backend) Close() error {
 		st.closeCleaner()
 	}
 	b.sections, b.restoredSections = nil, nil
-	if b.snapshots == 0 {
+	b.snapMu.Lock()
+	last := b.snapshots == 0 && !b.dbClosed
+	b.dbClosed = b.dbClosed || last
+	b.snapMu.Unlock()
+	if last {
 		b.closeDB()
 	}
 	return b.closeErr

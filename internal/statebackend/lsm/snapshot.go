@@ -51,7 +51,9 @@ func (b *Backend) Snapshot(checkpointID int64) (stateio.Snapshot, error) {
 			s.parts = append(s.parts, part{frozen: b.restoredSections[name]}) // immutable
 		}
 	}
+	b.snapMu.Lock()
 	b.snapshots++
+	b.snapMu.Unlock()
 	return s, nil
 }
 
@@ -223,8 +225,12 @@ func (s *snapshot) Release() {
 	}
 	s.parts, s.sections = nil, nil
 	b := s.b
+	b.snapMu.Lock()
 	b.snapshots--
-	if b.closed && b.snapshots == 0 {
+	last := b.closed && b.snapshots == 0 && !b.dbClosed
+	b.dbClosed = b.dbClosed || last
+	b.snapMu.Unlock()
+	if last {
 		b.closeDB()
 	}
 }
@@ -246,7 +252,10 @@ func (b *Backend) Restore(r io.Reader) error {
 	if b.closed {
 		return fmt.Errorf("lsm: cannot restore: %w", errClosed)
 	}
-	if b.snapshots > 0 {
+	b.snapMu.Lock()
+	inFlight := b.snapshots > 0
+	b.snapMu.Unlock()
+	if inFlight {
 		return errors.New("lsm: cannot restore while a snapshot is in flight")
 	}
 	s, err := stateio.Read(r, b.kgRange)
