@@ -47,6 +47,28 @@ type Enumerator interface {
 	Close() error
 }
 
+// EnumeratorSnapshotter is implemented by enumerators whose state goes into
+// checkpoints (Flink's SplitEnumerator.snapshotState): the splits they have
+// not assigned yet, what they discovered. The coordinator snapshots the
+// enumerator before the source readers take the checkpoint, and holds back
+// the assignments made in between until the checkpoint's barriers left the
+// readers, so that a split is never both in the enumerator's state and in a
+// reader's.
+type EnumeratorSnapshotter interface {
+	SnapshotState(checkpointID int64) ([]byte, error)
+}
+
+// EnumeratorRestorer is implemented by sources whose enumerators restore
+// their state (see EnumeratorSnapshotter): when a job restores a
+// checkpoint, the enumerator is made with RestoreEnumerator instead of
+// CreateEnumerator, then started and told about the readers as on a fresh
+// start, while each reader gets back its own splits. Sources whose
+// enumerators have no state assign every split before the first checkpoint;
+// after a restore theirs is not started again.
+type EnumeratorRestorer interface {
+	RestoreEnumerator(ctx EnumeratorContext, state []byte) (Enumerator, error)
+}
+
 // ReaderContext is what a reader may do.
 type ReaderContext interface {
 	Subtask() int

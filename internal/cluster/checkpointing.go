@@ -144,12 +144,64 @@ func loadLatest(blob storage.Blob, jobID string, ids []int64) (*restored, error)
 	return nil, fmt.Errorf("no intact checkpoint to restore from: %w", errors.Join(errs...))
 }
 
-// restoreCoordinators gives the source coordinators their readers' splits.
+// coordinatorState is a source enumerator's state in a checkpoint.
+type coordinatorState struct {
+	node  *graph.Node
+	state []byte
+}
+
+// enumeratorSnapshotter is a source coordinator whose enumerator may have
+// state (source.Coordinator).
+type enumeratorSnapshotter interface {
+	SnapshotEnumerator(checkpointID int64) ([]byte, bool, error)
+	OpenValve()
+}
+
+// snapshotCoordinators snapshots the split enumerators that have state,
+// before the checkpoint is triggered at the readers; their assignments wait
+// until openValves.
+func (d *driver) snapshotCoordinators(id int64) ([]coordinatorState, error) {
+	var out []coordinatorState
+	for n, c := range d.coordinators {
+		s, ok := c.(enumeratorSnapshotter)
+		if !ok {
+			continue
+		}
+		state, has, err := s.SnapshotEnumerator(id)
+		if err != nil {
+			return out, fmt.Errorf("%q: %w", n.Name, err)
+		}
+		if has {
+			out = append(out, coordinatorState{node: n, state: state})
+		}
+	}
+	return out, nil
+}
+
+func (d *driver) openValves() {
+	for _, c := range d.coordinators {
+		if s, ok := c.(enumeratorSnapshotter); ok {
+			s.OpenValve()
+		}
+	}
+}
+
+// restoreCoordinators gives the source coordinators their readers' splits
+// and their enumerators' state.
 func restoreCoordinators(r *restored, coordinators map[*graph.Node]graph.Coordinator) error {
 	for n, c := range coordinators {
 		op, ok := r.meta.Operator(OperatorID(n))
 		if !ok {
 			continue
+		}
+		if op.CoordinatorState != nil {
+			ec, ok := c.(interface{ RestoreEnumerator([]byte) error })
+			if !ok {
+				return fmt.Errorf("restoring %q: its coordinator cannot restore an enumerator", n.Name)
+			}
+			if err := ec.RestoreEnumerator(op.CoordinatorState); err != nil {
+				return fmt.Errorf("restoring %q: %w", n.Name, err)
+			}
 		}
 		rc, ok := c.(interface {
 			RestoreReaders(map[int]source.ReaderState) error
@@ -219,6 +271,10 @@ type driver struct {
 	writes sync.WaitGroup
 
 	triggered map[int64]event.Barrier // not completed yet
+	// coordinators are the job's source coordinators; coordStates the
+	// enumerator states of the checkpoints in progress.
+	coordinators map[*graph.Node]graph.Coordinator
+	coordStates  map[int64][]coordinatorState
 	// finished are the tasks that finished and wait for a final
 	// checkpoint: they are triggered directly, as sources are (FLIP-147);
 	// newlyFinished, under mu, are those not handled yet.
@@ -395,8 +451,8 @@ type piece struct {
 	sub storage.SubtaskState
 }
 
-func newDriver(opts *CheckpointOptions, jc *jobCheckpoints, deps []*Deployment) (*driver, error) {
-	d := &driver{opts: opts, jc: jc, deps: deps, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]event.Barrier{}, finished: map[*Deployment]bool{}, targets: map[int64]*spTarget{}}
+func newDriver(opts *CheckpointOptions, jc *jobCheckpoints, deps []*Deployment, coordinators map[*graph.Node]graph.Coordinator) (*driver, error) {
+	d := &driver{opts: opts, jc: jc, deps: deps, coordinators: coordinators, coordStates: map[int64][]coordinatorState{}, names: map[*Deployment]string{}, notify: make(chan struct{}, 1), triggered: map[int64]event.Barrier{}, finished: map[*Deployment]bool{}, targets: map[int64]*spTarget{}}
 	var names []string
 	for _, dep := range deps {
 		name := fmt.Sprintf("%s [v%d]", dep.Task.DisplayName(), dep.Vertex.ID)
@@ -522,11 +578,17 @@ func (d *driver) handle() error {
 		}
 		d.mu.Unlock()
 		d.triggered[t.ID] = b
+		states, err := d.snapshotCoordinators(t.ID)
+		if err != nil {
+			d.post(checkpoint.Decline{ID: t.ID, Task: "source coordinator", Reason: err.Error()})
+		}
+		d.coordStates[t.ID] = states
 		for _, dep := range d.deps {
 			if dep.Vertex.Head.IsSource || d.finished[dep] {
 				dep.Task.TriggerCheckpoint(b)
 			}
 		}
+		d.openValves()
 	}
 	for _, c := range r.Completed {
 		if err := d.complete(c); err != nil {
@@ -535,6 +597,7 @@ func (d *driver) handle() error {
 	}
 	for _, a := range r.Aborted {
 		delete(d.triggered, a.ID)
+		delete(d.coordStates, a.ID)
 		d.releaseShared(a.ID)
 		d.jc.local.drop(a.ID, false)
 		for _, dep := range d.deps {
@@ -565,6 +628,8 @@ func (d *driver) releaseShared(id int64) {
 // notifies the tasks and deletes the checkpoints no longer retained.
 func (d *driver) complete(c checkpoint.Completed) error {
 	delete(d.triggered, c.ID)
+	coordStates := d.coordStates[c.ID]
+	delete(d.coordStates, c.ID)
 	m := &storage.Metadata{JobID: d.opts.JobID, CheckpointID: c.ID, Kind: c.Kind.String(), Timestamp: c.Timestamp}
 	ops := map[string]*storage.OperatorState{}
 	var size int64
@@ -587,6 +652,16 @@ func (d *driver) complete(c checkpoint.Completed) error {
 			}
 			op.Subtasks = mergeSubtask(op.Subtasks, p.sub)
 		}
+	}
+	for _, cs := range coordStates {
+		n := cs.node
+		op, ok := ops[OperatorID(n)]
+		if !ok {
+			op = &storage.OperatorState{ID: OperatorID(n), Name: n.Name, Parallelism: n.Parallelism, MaxParallelism: n.MaxParallelism}
+			ops[op.ID] = op
+		}
+		op.CoordinatorState = cs.state
+		size += int64(len(cs.state))
 	}
 	for _, op := range ops {
 		m.Operators = append(m.Operators, *op)

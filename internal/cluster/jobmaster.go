@@ -228,14 +228,14 @@ func runAttempt(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskEx
 	var drv *driver
 	var stopped atomic.Bool
 	if opts.Checkpointing != nil {
-		if drv, err = newDriver(opts.Checkpointing, jc, deps); err != nil {
+		if drv, err = newDriver(opts.Checkpointing, jc, deps, coordinators); err != nil {
 			return unrecoverable{err}
 		}
 	} else if opts.Savepoints != nil {
 		// No periodic checkpoints: the driver runs for savepoints only
 		// (when every source can snapshot its readers).
 		co := &CheckpointOptions{Config: checkpoint.DefaultConfig(), JobID: opts.JobName}
-		d, derr := newDriver(co, jc, deps)
+		d, derr := newDriver(co, jc, deps, coordinators)
 		if derr != nil {
 			go refuseSavepoints(opts.Savepoints, jobCtx.Done(), fmt.Errorf("the job cannot take savepoints: %w", derr))
 		} else {

@@ -29,17 +29,24 @@ type Coordinator[T any] struct {
 		noMore  map[int]bool
 		started bool
 		// restored is set when the readers got their splits back from a
-		// checkpoint: the enumerator is then not asked for splits again.
+		// checkpoint and the enumerator has no state: it is then not asked
+		// for splits again.
 		restored bool
+		// enumRestored: the enumerator was restored from a checkpoint.
+		enumRestored bool
+		// valve, while set, holds back assignments (held) to registered
+		// readers: between an enumerator snapshot and the checkpoint's
+		// trigger at the readers.
+		valve bool
+		held  []func()
 	}
 }
 
 // RestoreReaders gives each reader subtask its splits from a checkpoint,
-// decoded by the source's connector.SplitCodec, instead of asking the
-// enumerator for splits: the enumerator is neither started nor told about
-// readers or split requests. (Its own state is not checkpointed yet: this
-// is right for enumerators that assign every split up front.) It must be
-// called before Start.
+// decoded by the source's connector.SplitCodec. Unless the enumerator is
+// restored too (RestoreEnumerator), it is then neither started nor told
+// about readers or split requests: an enumerator without state assigns
+// every split before the first checkpoint. It must be called before Start.
 func (c *Coordinator[T]) RestoreReaders(states map[int]ReaderState) error {
 	codec, ok := c.src.(connector.SplitCodec)
 	if !ok {
@@ -65,8 +72,65 @@ func (c *Coordinator[T]) RestoreReaders(states map[int]ReaderState) error {
 			c.mu.noMore[sub] = true
 		}
 	}
-	c.mu.restored = true
+	c.mu.restored = !c.mu.enumRestored
 	return nil
+}
+
+// RestoreEnumerator replaces the enumerator by one restored from state
+// (connector.EnumeratorRestorer); the readers' splits come back through
+// RestoreReaders. It must be called before Start.
+func (c *Coordinator[T]) RestoreEnumerator(state []byte) error {
+	r, ok := c.src.(connector.EnumeratorRestorer)
+	if !ok {
+		return fmt.Errorf("the checkpoint has enumerator state, but source %T does not implement connector.EnumeratorRestorer", c.src)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.started {
+		return fmt.Errorf("source coordinator: RestoreEnumerator after Start")
+	}
+	enum, err := r.RestoreEnumerator(enumContext[T]{c}, state)
+	if err != nil {
+		return fmt.Errorf("restoring the split enumerator: %w", err)
+	}
+	c.mu.enum.Close()
+	c.mu.enum = enum
+	c.mu.enumRestored, c.mu.restored = true, false
+	return nil
+}
+
+// SnapshotEnumerator snapshots the enumerator for checkpoint checkpointID,
+// if it has state (connector.EnumeratorSnapshotter), and closes the valve:
+// assignments wait until OpenValve, called once the checkpoint was
+// triggered at every reader.
+func (c *Coordinator[T]) SnapshotEnumerator(checkpointID int64) (state []byte, ok bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sn, ok := c.mu.enum.(connector.EnumeratorSnapshotter)
+	if !ok || c.mu.restored {
+		return nil, false, nil
+	}
+	state, err = sn.SnapshotState(checkpointID)
+	if err != nil {
+		return nil, false, fmt.Errorf("snapshotting the split enumerator: %w", err)
+	}
+	if state == nil {
+		state = []byte{}
+	}
+	c.mu.valve = true
+	return state, true, nil
+}
+
+// OpenValve delivers the assignments held since SnapshotEnumerator.
+func (c *Coordinator[T]) OpenValve() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.valve = false
+	held := c.mu.held
+	c.mu.held = nil
+	for _, deliver := range held {
+		deliver()
+	}
 }
 
 // NewCoordinator returns the coordinator of src for parallelism readers.
@@ -134,6 +198,10 @@ func (e enumContext[T]) Parallelism() int { return e.c.parallelism }
 
 func (e enumContext[T]) Assign(subtask int, splits ...connector.Split) {
 	if h, ok := e.c.mu.readers[subtask]; ok {
+		if e.c.mu.valve {
+			e.c.mu.held = append(e.c.mu.held, func() { h.addSplits(splits) })
+			return
+		}
 		h.addSplits(splits)
 		return
 	}
@@ -142,6 +210,10 @@ func (e enumContext[T]) Assign(subtask int, splits ...connector.Split) {
 
 func (e enumContext[T]) SignalNoMoreSplits(subtask int) {
 	if h, ok := e.c.mu.readers[subtask]; ok {
+		if e.c.mu.valve {
+			e.c.mu.held = append(e.c.mu.held, h.noMoreSplits)
+			return
+		}
 		h.noMoreSplits()
 		return
 	}

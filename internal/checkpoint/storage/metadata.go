@@ -40,6 +40,9 @@ type OperatorState struct {
 	Parallelism    int            `json:"parallelism"`
 	MaxParallelism int            `json:"max_parallelism"`
 	Subtasks       []SubtaskState `json:"subtasks"`
+	// CoordinatorState is a source's split enumerator state (its
+	// connector.EnumeratorSnapshotter encoding), base64 in the JSON.
+	CoordinatorState []byte `json:"coordinator_state,omitempty"`
 }
 
 // SubtaskState is the state of one subtask of an operator.
