@@ -59,6 +59,19 @@ type Config struct {
 	// CheckpointingMode is execution.checkpointing.mode: EXACTLY_ONCE (the
 	// default) or AT_LEAST_ONCE.
 	CheckpointingMode string
+	// UnalignedCheckpoints is execution.checkpointing.unaligned.enabled
+	// (Flink's FLIP-76; exactly-once only): a checkpoint barrier overtakes
+	// the records in flight, which become part of the checkpoint as channel
+	// state, so checkpoints complete quickly under backpressure. Savepoints
+	// stay aligned. The element types of the edges need a codec (serde.For);
+	// a task whose input has none takes its checkpoints aligned.
+	UnalignedCheckpoints bool
+	// AlignedCheckpointTimeout is
+	// execution.checkpointing.aligned-checkpoint-timeout (Flink's FLIP-183):
+	// with unaligned checkpoints, a checkpoint starts aligned and switches
+	// to unaligned where its alignment lasts longer than this, counted from
+	// its trigger. 0 (the default) makes every checkpoint unaligned.
+	AlignedCheckpointTimeout time.Duration
 	// NoCheckpointsAfterTasksFinish is the negation of
 	// execution.checkpointing.checkpoints-after-tasks-finish.enabled (true
 	// by default, as in Flink): with it, a task that finished waits for a
@@ -151,6 +164,14 @@ func (c *Config) set(key, value string) error {
 		c.CheckpointDir = strings.TrimPrefix(value, "file://")
 	case "execution.checkpointing.mode":
 		c.CheckpointingMode = strings.ToUpper(strings.ReplaceAll(value, "-", "_"))
+	case "execution.checkpointing.unaligned.enabled", "execution.checkpointing.unaligned":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		c.UnalignedCheckpoints = b
+	case "execution.checkpointing.aligned-checkpoint-timeout", "execution.checkpointing.alignment-timeout":
+		c.AlignedCheckpointTimeout, err = durValue()
 	case "execution.savepoint.path":
 		c.SavepointPath = strings.TrimPrefix(value, "file://")
 	case "execution.checkpointing.checkpoints-after-tasks-finish.enabled":
@@ -232,6 +253,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("taskmanager.numberOfTaskSlots must not be negative, got %d", c.TaskSlots)
 	case c.CheckpointingMode != "EXACTLY_ONCE" && c.CheckpointingMode != "AT_LEAST_ONCE":
 		return fmt.Errorf("execution.checkpointing.mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got %q", c.CheckpointingMode)
+	case c.UnalignedCheckpoints && c.CheckpointingMode != "EXACTLY_ONCE":
+		return fmt.Errorf("execution.checkpointing.unaligned.enabled requires execution.checkpointing.mode EXACTLY_ONCE, got %s", c.CheckpointingMode)
+	case c.AlignedCheckpointTimeout < 0:
+		return fmt.Errorf("execution.checkpointing.aligned-checkpoint-timeout must not be negative, got %v", c.AlignedCheckpointTimeout)
 	}
 	if err := c.Checkpoint.Validate(); err != nil {
 		return err
@@ -497,6 +522,7 @@ func (e *Env) ExecuteAsync(ctx context.Context, jobName string) (*JobClient, err
 		}
 		opts.Checkpointing = &cluster.CheckpointOptions{Config: e.cfg.Checkpoint, Storage: blob, JobID: id,
 			AfterTasksFinish: !e.cfg.NoCheckpointsAfterTasksFinish, Incremental: e.cfg.State.Incremental}
+		opts.Checkpointing.Unaligned, opts.Checkpointing.AlignedCheckpointTimeout = e.cfg.UnalignedCheckpoints, e.cfg.AlignedCheckpointTimeout
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	c := &JobClient{JobName: jobName, cancel: cancel, done: make(chan struct{}), savepoints: make(chan cluster.SavepointRequest)}

@@ -39,6 +39,9 @@ type runOptions struct {
 	checkpointDir      string
 	injectFailures     int
 	failureSeed        int64
+	// Unaligned checkpoints and their aligned checkpoint timeout.
+	unalignedCheckpoints     bool
+	alignedCheckpointTimeout time.Duration
 
 	// State backend: heap or lsm, incremental checkpoints, memory budget.
 	stateBackend  string
@@ -71,7 +74,7 @@ type runOptions struct {
 func newNexmarkRunCmd() *cobra.Command {
 	o := runOptions{progressEvery: 250 * time.Millisecond}
 	cmd := &cobra.Command{
-		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R] [--checkpoint-interval D] [--checkpoint-dir DIR] [--inject-failures N] [--failure-seed S] [--stop-with-savepoint-after N] [--savepoint-dir DIR] [--from-savepoint PATH] [--allow-non-restored-state]",
+		Use:   "run --query qN --events N [--parallelism P] [--output FILE.csv] [--rate R] [--checkpoint-interval D] [--checkpoint-dir DIR] [--unaligned-checkpoints [--aligned-checkpoint-timeout D]] [--inject-failures N] [--failure-seed S] [--stop-with-savepoint-after N] [--savepoint-dir DIR] [--from-savepoint PATH] [--allow-non-restored-state]",
 		Short: "Run a Nexmark query on the local runtime and report its throughput",
 		Long: `Run a Nexmark query as a DataStream job on the local runtime, reading N events
 of the Nexmark generator with its watermark strategy (bounded out-of-orderness).
@@ -130,6 +133,8 @@ being observed to every task of the new attempt having opened its operators).`,
 	f.StringVar(&o.stateLocalDir, "state-dir", "", "with --state-backend lsm: where the databases live (default: the system's temporary directory)")
 	f.IntVar(&o.injectFailures, "inject-failures", 0, "fail this many randomly chosen source subtasks at random moments of the run")
 	f.Int64Var(&o.failureSeed, "failure-seed", 1, "seed of the choice of --inject-failures")
+	f.BoolVar(&o.unalignedCheckpoints, "unaligned-checkpoints", false, "with --checkpoint-interval: unaligned checkpoints (barriers overtake in-flight records, which are stored in the checkpoint)")
+	f.DurationVar(&o.alignedCheckpointTimeout, "aligned-checkpoint-timeout", 0, "with --unaligned-checkpoints: start checkpoints aligned and switch to unaligned where the alignment takes longer than this (0: always unaligned)")
 	f.Int64Var(&o.stopWithSavepointAfter, "stop-with-savepoint-after", 0, "stop the job with a savepoint after about this many events (needs --checkpoint-interval); its path is printed")
 	f.StringVar(&o.savepointDir, "savepoint-dir", "", "where --stop-with-savepoint-after writes the savepoint (default: the system's temporary directory)")
 	f.StringVar(&o.fromSavepoint, "from-savepoint", "", "resume from this savepoint (a savepoint-<id>-<random> folder; needs --checkpoint-interval); --output then holds the rows of the resumed run")
@@ -213,6 +218,15 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	}
 	if o.checkpointDir != "" && o.checkpointInterval == 0 {
 		return usagef("--checkpoint-dir needs --checkpoint-interval")
+	}
+	if o.unalignedCheckpoints && o.checkpointInterval == 0 {
+		return usagef("--unaligned-checkpoints needs --checkpoint-interval")
+	}
+	if o.alignedCheckpointTimeout != 0 && !o.unalignedCheckpoints {
+		return usagef("--aligned-checkpoint-timeout needs --unaligned-checkpoints")
+	}
+	if o.alignedCheckpointTimeout < 0 {
+		return usagef("--aligned-checkpoint-timeout must not be negative, got %v", o.alignedCheckpointTimeout)
 	}
 	if o.stopWithSavepointAfter < 0 {
 		return usagef("--stop-with-savepoint-after must not be negative, got %d", o.stopWithSavepointAfter)
@@ -303,6 +317,8 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 			}
 			conf["execution.checkpointing.interval"] = o.checkpointInterval.String()
 			conf["state.checkpoints.dir"] = dir
+			conf["execution.checkpointing.unaligned.enabled"] = strconv.FormatBool(o.unalignedCheckpoints)
+			conf["execution.checkpointing.aligned-checkpoint-timeout"] = o.alignedCheckpointTimeout.String()
 		}
 		if o.fromSavepoint != "" {
 			conf["execution.savepoint.path"] = o.fromSavepoint

@@ -42,6 +42,11 @@ type CheckpointOptions struct {
 	// that can (lsm) upload only the files the previous checkpoints did
 	// not have; savepoints stay full.
 	Incremental bool
+	// Unaligned is execution.checkpointing.unaligned.enabled and
+	// AlignedCheckpointTimeout execution.checkpointing.aligned-checkpoint-timeout
+	// (exactly-once only; see channelstate.go).
+	Unaligned                bool
+	AlignedCheckpointTimeout time.Duration
 	// Storage is where checkpoints go (state.checkpoints.dir); they are
 	// written under "<JobID>/chk-<n>/".
 	Storage storage.Blob
@@ -643,6 +648,9 @@ func (d *driver) complete(c checkpoint.Completed) error {
 			if p.sub.KeyedState != nil {
 				size += p.sub.KeyedState.Size
 			}
+			if p.sub.ChannelState != nil {
+				size += p.sub.ChannelState.Size
+			}
 			size += int64(len(p.sub.OperatorState))
 			op, ok := ops[p.op.ID]
 			if !ok {
@@ -723,6 +731,9 @@ func mergeSubtask(subs []storage.SubtaskState, sub storage.SubtaskState) []stora
 		if sub.Source != nil {
 			s.Source = sub.Source
 		}
+		if sub.ChannelState != nil {
+			s.ChannelState = sub.ChannelState
+		}
 		if sub.OperatorState != nil {
 			s.OperatorState = sub.OperatorState
 		}
@@ -743,6 +754,9 @@ type handler struct {
 	dep *Deployment
 	// finished is set once the task finished (Finished).
 	finished atomic.Bool
+	// unaligned joins the snapshot and the channel state of the task's
+	// unaligned checkpoints (channelstate.go).
+	unaligned channelJoin
 }
 
 // Snapshot takes the snapshots of the chain's keyed backends and source
@@ -819,6 +833,9 @@ func (h *handler) Snapshot(b event.Barrier) error {
 	}
 	d.writes.Add(1)
 	d.mu.Unlock()
+	if len(snaps) > 0 {
+		dep.snapshots.Add(1) // closeState waits for the release
+	}
 	go func() {
 		defer d.writes.Done()
 		var err error
@@ -862,14 +879,24 @@ func (h *handler) Snapshot(b event.Barrier) error {
 			})
 		}
 		if len(snaps) > 0 {
-			// After the task ended, release here (its backends close).
-			dep.Task.Mailbox().PutOrDrop(release, release)
+			// On the task goroutine; after the task ended, here, before
+			// its backends close (closeState waits).
+			done := func() {
+				release()
+				dep.snapshots.Done()
+			}
+			dep.Task.Mailbox().PutOrDrop(done, done)
 		}
 		if err != nil {
 			for _, p := range ack.paths {
 				blob.Delete(p)
 			}
+			h.unaligned.fail(b.ID)
 			d.post(checkpoint.Decline{ID: b.ID, Task: name, Reason: err.Error()})
+			return
+		}
+		if b.Unaligned {
+			h.snapshotWritten(b.ID, ack) // the ack waits for the channel state
 			return
 		}
 		d.post(checkpoint.Ack{ID: b.ID, Task: name, State: ack})
@@ -906,6 +933,7 @@ func (h *handler) Finished() {
 
 // Decline reports the task's refusal of checkpoint id.
 func (h *handler) Decline(id int64, err error) {
+	h.unaligned.fail(id)
 	if h.finished.Load() && errors.Is(err, task.ErrNotRunning) {
 		// The task ended after its final checkpoint: its operators are
 		// finished and have no state left to restore (as Flink's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/exchange"
@@ -123,6 +124,8 @@ type Deployment struct {
 	srcOp  *graph.Node
 	// opStates are the operator states of the chain's operators.
 	opStates []opStateInstance
+	// snapshots counts the keyed-state snapshots not released yet.
+	snapshots sync.WaitGroup
 }
 
 type opStateInstance struct {
@@ -178,6 +181,7 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 			ts[i] = task.New(v.Name, i, v.Parallelism, opts.Clock)
 			ts[i].SetBufferTimeout(opts.BufferTimeoutMillis)
 			ts[i].SetCheckpointingMode(opts.CheckpointingMode)
+			opts.Checkpointing.setUnaligned(ts[i])
 			inputs[i] = make([][]any, v.Head.NumInputs)
 		}
 		x.tasks[v] = ts
@@ -210,6 +214,7 @@ func build(jg *graph.JobGraph, opts Options, coordinators map[*graph.Node]graph.
 // closeState closes the keyed state backends of the deployment's chain,
 // once its task ended (or was never run).
 func (d *Deployment) closeState() error {
+	d.snapshots.Wait()
 	var errs []error
 	for _, k := range d.keyed {
 		if err := k.backend.Close(); err != nil {
@@ -394,6 +399,9 @@ func (x *execution) wire(v *graph.Vertex, i int, t *task.Task, d *Deployment) er
 				return fmt.Errorf("input %d of %q is not connected", k, v.Head.Name)
 			}
 			t.AddGate(typ.NewGate(chans, head.Inputs[k], &watermarks[0][k]))
+		}
+		if err := x.restoreChannelState(v, i, t); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -88,6 +88,9 @@ func Run(ctx context.Context, jg *graph.JobGraph, opts Options, tm TaskExecutor)
 		if err := c.Config.Validate(); err != nil {
 			return err
 		}
+		if err := c.validateUnaligned(opts.CheckpointingMode); err != nil {
+			return err
+		}
 	}
 	var from *restored
 	if opts.RestorePath != "" {

@@ -29,6 +29,11 @@ const (
 	// CheckpointBarrier carries a checkpoint barrier (a Barrier). (The
 	// type is event.Barrier, so the kind has Flink's longer name.)
 	CheckpointBarrier
+	// BarrierAnnouncement tells the consumer, ahead of the data, that an
+	// aligned barrier is queued on the channel, so that the consumer can
+	// let it overtake that data if the checkpoint's alignment times out
+	// (Flink's EventAnnouncement of a timeoutable barrier).
+	BarrierAnnouncement
 )
 
 // Barrier is a checkpoint barrier: it flows in band with the records from
@@ -48,4 +53,9 @@ type Barrier struct {
 	// the last state the job's operators see; it resumes only if the
 	// savepoint is aborted.
 	Stop bool
+	// Unaligned marks a barrier of an unaligned checkpoint (Flink's
+	// FLIP-76): it is sent ahead of the data queued in the channel, and the
+	// consumer records the data it overtook as channel state of the
+	// checkpoint. Savepoints are never unaligned.
+	Unaligned bool
 }

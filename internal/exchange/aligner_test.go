@@ -15,10 +15,18 @@ import (
 // (the pending checkpoint and the blocked channels), as in etcd's raft
 // interaction tests. Lines starting with # are comments. Commands:
 //
-//	new channels=N [mode=exactly-once|at-least-once]
+//	new channels=N [mode=exactly-once|at-least-once] [unaligned] [timeout=MS]
 //	barrier ch=N id=N [savepoint]
+//	overtake ch=N id=N [data=S]  (an unaligned barrier that overtook records S)
+//	announce ch=N id=N
+//	add ch=N data=S              (records taken from a capturing channel)
+//	tick now=MS
 //	end ch=N
 //	abort id=N
+//
+// Barrier n carries the timestamp 1000+n. With unaligned checkpoints the
+// state also lists the capturing channels, and a completed channel state
+// is printed per channel.
 func TestAlignerScripts(t *testing.T) {
 	script.RunAll(t, "testdata/aligner/*.txt", func(*testing.T) func(script.Command) (string, error) {
 		var a *Aligner
@@ -47,6 +55,15 @@ func runAlignerCommand(ap **Aligner, c script.Command) (string, error) {
 			}
 		}
 		*ap = NewAligner(int(n), mode)
+		if _, ok := args["unaligned"]; ok {
+			var timeout int64
+			if _, ok := args["timeout"]; ok {
+				if timeout, err = num("timeout"); err != nil {
+					return "", err
+				}
+			}
+			(*ap).SetUnaligned(timeout)
+		}
 		return describeAligner(*ap, nil), nil
 	}
 	a := *ap
@@ -66,6 +83,35 @@ func runAlignerCommand(ap **Aligner, c script.Command) (string, error) {
 		}
 		_, sp := args["savepoint"]
 		decisions = a.Barrier(int(ch), event.Barrier{ID: id, Timestamp: 1000 + id, Savepoint: sp})
+	case "overtake", "announce":
+		ch, err := num("ch")
+		if err != nil {
+			return "", err
+		}
+		id, err := num("id")
+		if err != nil {
+			return "", err
+		}
+		b := event.Barrier{ID: id, Timestamp: 1000 + id, Unaligned: fields[0] == "overtake"}
+		if fields[0] == "announce" {
+			decisions = a.Announce(int(ch), b)
+		} else if !a.TakesUnaligned(b) {
+			return "not taken unaligned\n" + describeAligner(a, nil), nil
+		} else {
+			decisions = a.Overtake(int(ch), b, []byte(args["data"]))
+		}
+	case "add":
+		ch, err := num("ch")
+		if err != nil {
+			return "", err
+		}
+		a.AddChannelState(int(ch), []byte(args["data"]))
+	case "tick":
+		now, err := num("now")
+		if err != nil {
+			return "", err
+		}
+		decisions = a.Tick(now)
 	case "end":
 		ch, err := num("ch")
 		if err != nil {
@@ -97,10 +143,18 @@ func describeAligner(a *Aligner, decisions []Alignment) string {
 		if d.Err != nil {
 			fmt.Fprintf(&b, ": %v", d.Err)
 		}
+		if d.State != nil {
+			for ch, data := range d.State.Channels {
+				fmt.Fprintf(&b, " ch%d=%q", ch, data)
+			}
+		}
 		b.WriteByte('\n')
 	}
 	if p, ok := a.Pending(); ok {
 		fmt.Fprintf(&b, "pending %d", p.ID)
+		if a.PendingUnaligned() {
+			b.WriteString(" (unaligned)")
+		}
 	} else {
 		b.WriteString("pending none")
 	}
@@ -111,6 +165,15 @@ func describeAligner(a *Aligner, decisions []Alignment) string {
 		}
 	}
 	fmt.Fprintf(&b, " blocked %v", blocked)
+	if a.Unaligned() {
+		var capturing []int
+		for ch := range a.NumChannels() {
+			if a.Capturing(ch) {
+				capturing = append(capturing, ch)
+			}
+		}
+		fmt.Fprintf(&b, " capturing %v", capturing)
+	}
 	return b.String()
 }
 

@@ -1,14 +1,24 @@
 package exchange
 
 import (
+	"fmt"
+	"reflect"
+
 	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/operator"
+	"github.com/eddy-streams/eddy/serde"
 )
 
 // Gate is one input of a consumer task: it reads the input's channels round
 // robin, hands records to the operator input, and combines watermarks and
 // statuses through a Valve. Barriers and ends of partition go to the task's
 // Aligner (see Align); a channel the aligner blocks is not polled.
+//
+// For unaligned checkpoints the gate records channel state: the data it
+// takes from a capturing channel, and the data an unaligned barrier
+// overtook (which stays queued and is handled in order later), encoded
+// with the element type's codec. A restored channel state waits in the
+// channel's local queue and is replayed before the channel is read.
 type Gate[T any] struct {
 	chans  []*Channel[T]
 	ended  []bool
@@ -26,6 +36,20 @@ type Gate[T any] struct {
 	aligner *Aligner
 	offset  int // of the gate's first channel in the aligner
 	onAlign func(Alignment)
+
+	// capturing is this gate's view of its aligner's capturing channels.
+	capturing []bool
+	local     [][]Buffer[T]
+	// announced[ch] is the announced aligned barrier queued on ch.
+	announced []announcement
+	codec     serde.Codec[T] // set by EnableUnaligned or a restore
+}
+
+// announcement is an aligned barrier known to be queued in a channel: pos
+// is the channel's count of buffers sent up to and including it.
+type announcement struct {
+	id  int64
+	pos int64
 }
 
 // TrackWatermark makes the gate store the input's watermark in *wm.
@@ -40,7 +64,22 @@ func (g *Gate[T]) deliverWatermark(wm int64) {
 
 // NewGate returns a gate over chans delivering to input.
 func NewGate[T any](chans []*Channel[T], input operator.Input[T]) *Gate[T] {
-	return &Gate[T]{chans: chans, ended: make([]bool, len(chans)), blocked: make([]bool, len(chans)), valve: NewValve(len(chans)), input: input}
+	return &Gate[T]{chans: chans, ended: make([]bool, len(chans)), blocked: make([]bool, len(chans)), valve: NewValve(len(chans)), input: input,
+		capturing: make([]bool, len(chans)), local: make([][]Buffer[T], len(chans)), announced: make([]announcement, len(chans))}
+}
+
+// EnableUnaligned prepares the gate to record channel state; it fails if
+// the element type has no codec (Flink too requires a serializer).
+func (g *Gate[T]) EnableUnaligned() error {
+	if g.codec != nil {
+		return nil
+	}
+	c, err := serde.For[T]()
+	if err != nil {
+		return fmt.Errorf("unaligned checkpoints need a codec for the element type %v of the channels into this task: %w", reflect.TypeFor[T](), err)
+	}
+	g.codec = c
+	return nil
 }
 
 // NumChannels returns the number of channels of the gate.
@@ -52,6 +91,7 @@ func (g *Gate[T]) NumChannels() int { return len(g.chans) }
 func (g *Gate[T]) Align(a *Aligner, offset int, on func(Alignment)) {
 	g.aligner, g.offset, g.onAlign = a, offset, on
 	g.blocked = a.blocked[offset : offset+len(g.chans) : offset+len(g.chans)]
+	g.capturing = a.capturing[offset : offset+len(g.chans) : offset+len(g.chans)]
 }
 
 // Ended reports whether every channel of the gate has ended.
@@ -71,7 +111,20 @@ func (g *Gate[T]) Poll(budget int) int {
 			misses++
 			continue
 		}
-		b, ok := g.chans[i].TryReceive()
+		var b Buffer[T]
+		var ok bool
+		if q := g.local[i]; len(q) > 0 {
+			b, ok = q[0], true
+			q[0] = Buffer[T]{}
+			if g.local[i] = q[1:]; len(q) == 1 {
+				g.local[i] = nil
+			}
+		} else {
+			b, ok = g.chans[i].TryReceive()
+			if ok && b.Kind == event.Data && g.capturing[i] {
+				g.capture(i, b.Records)
+			}
+		}
 		if !ok {
 			misses++
 			continue
@@ -111,11 +164,15 @@ func (g *Gate[T]) handle(ch int, b Buffer[T]) {
 			g.input.ProcessWatermarkStatus(idle)
 		}
 	case event.CheckpointBarrier:
-		if g.aligner != nil {
+		if b.Barrier.Unaligned {
+			g.overtake(ch, b)
+		} else if g.aligner != nil {
 			for _, a := range g.aligner.Barrier(g.offset+ch, b.Barrier) {
 				g.onAlign(a)
 			}
 		}
+	case event.BarrierAnnouncement:
+		g.announce(ch, b)
 	case event.EndOfPartition:
 		g.ended[ch] = true
 		g.nEnded++
@@ -132,4 +189,111 @@ func (g *Gate[T]) handle(ch int, b Buffer[T]) {
 			}
 		}
 	}
+}
+
+// capture adds records taken from capturing channel ch to the channel
+// state.
+func (g *Gate[T]) capture(ch int, recs []operator.Record[T]) {
+	g.aligner.AddChannelState(g.offset+ch, appendRecords(nil, g.codec, recs))
+}
+
+// encodeLocal encodes the records waiting in ch's local queue.
+func (g *Gate[T]) encodeLocal(ch int) []byte {
+	var data []byte
+	for _, recs := range recordsOf(g.local[ch]) {
+		data = appendRecords(data, g.codec, recs)
+	}
+	return data
+}
+
+// overtake handles unaligned barrier b read from channel ch. If the
+// aligner takes it unaligned, the data it overtook (still queued, handled
+// later) is channel state; otherwise the barrier goes back in place, after
+// that data (an aligned task, a stale barrier).
+func (g *Gate[T]) overtake(ch int, b Buffer[T]) {
+	c := g.chans[ch]
+	if g.aligner == nil || !g.aligner.TakesUnaligned(b.Barrier) {
+		b.Barrier.Unaligned = false
+		c.insertOvertaken(b)
+		return
+	}
+	var data []byte
+	if !g.capturing[ch] {
+		data = g.encodeLocal(ch) // a restored channel state not replayed yet
+	}
+	for _, recs := range recordsOf(c.overtakenBy(b)) {
+		data = appendRecords(data, g.codec, recs)
+	}
+	for _, a := range g.aligner.Overtake(g.offset+ch, b.Barrier, data) {
+		g.onAlign(a)
+	}
+}
+
+// announce handles the announcement of an aligned barrier queued on ch.
+func (g *Gate[T]) announce(ch int, b Buffer[T]) {
+	if g.aligner == nil || !g.aligner.Unaligned() || g.chans[ch].taken(b.seq) {
+		return // not needed, or the barrier was taken already
+	}
+	g.announced[ch] = announcement{id: b.Barrier.ID, pos: b.seq}
+	for _, a := range g.aligner.Announce(g.offset+ch, b.Barrier) {
+		g.onAlign(a)
+	}
+	if p, ok := g.aligner.Pending(); ok && p.ID == b.Barrier.ID && g.capturing[ch] {
+		g.convert(ch) // the checkpoint is unaligned already
+	}
+}
+
+// StartCapture starts recording the channel state of the unaligned
+// checkpoint the aligner just started (UnalignedStarted): on every
+// capturing channel, the records of a restored channel state not replayed
+// yet are channel state, and an announced barrier of the checkpoint
+// overtakes the data queued before it.
+func (g *Gate[T]) StartCapture() {
+	for ch := range g.chans {
+		if !g.capturing[ch] {
+			continue
+		}
+		g.aligner.AddChannelState(g.offset+ch, g.encodeLocal(ch))
+		if p, ok := g.aligner.Pending(); ok && g.announced[ch].id == p.ID {
+			g.convert(ch)
+		}
+	}
+}
+
+// convert lets the announced barrier of capturing channel ch overtake the
+// data queued before it, which is channel state (and handled later).
+func (g *Gate[T]) convert(ch int) {
+	an := g.announced[ch]
+	g.announced[ch] = announcement{}
+	before, b, ok := g.chans[ch].takeBarrier(an.pos, an.id)
+	if !ok {
+		return // taken already: it arrived in order
+	}
+	for _, recs := range recordsOf(before) {
+		g.capture(ch, recs)
+	}
+	for _, a := range g.aligner.Barrier(g.offset+ch, b.Barrier) {
+		g.onAlign(a)
+	}
+}
+
+// RestoreChannel queues the records of channel ch recorded in a channel
+// state (ChannelState, DecodeChannelState) to be handled before anything
+// read from the channel.
+func (g *Gate[T]) RestoreChannel(ch int, data []byte) error {
+	if ch < 0 || ch >= len(g.chans) {
+		return fmt.Errorf("restoring channel state: no channel %d (the gate has %d)", ch, len(g.chans))
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	if err := g.EnableUnaligned(); err != nil {
+		return err
+	}
+	recs, err := decodeRecords(g.codec, data)
+	if err != nil {
+		return fmt.Errorf("restoring the channel state of channel %d: %w", ch, err)
+	}
+	g.local[ch] = append(g.local[ch], Buffer[T]{Kind: event.Data, Records: recs})
+	return nil
 }

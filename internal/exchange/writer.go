@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"time"
+
 	"github.com/eddy-streams/eddy/internal/event"
 	"github.com/eddy-streams/eddy/internal/operator"
 )
@@ -20,6 +22,12 @@ type Writer[T any] struct {
 	// to it rather than to Collect's parameter, which would then escape to
 	// the heap (an allocation per record).
 	selecting operator.Record[T]
+
+	// unaligned: checkpoint barriers may overtake the queued data
+	// (execution.checkpointing.unaligned.enabled); alignedTimeout is
+	// execution.checkpointing.aligned-checkpoint-timeout (see EmitBarrier).
+	unaligned      bool
+	alignedTimeout time.Duration
 }
 
 // NewWriter returns a writer over chans. A nil selector broadcasts every
@@ -91,10 +99,95 @@ func (w *Writer[T]) EmitWatermarkStatus(idle bool) {
 	w.broadcastEvent(Buffer[T]{Kind: event.WatermarkStatus, Idle: idle})
 }
 
-// EmitBarrier flushes and sends checkpoint barrier b on every channel: the
-// records collected before it go out before it.
+// SetUnaligned makes the writer send barriers of unaligned checkpoints
+// ahead of the queued data (see EmitBarrier). timeout is the aligned
+// checkpoint timeout; 0 means that every checkpoint is unaligned.
+func (w *Writer[T]) SetUnaligned(on bool, timeout time.Duration) {
+	w.unaligned, w.alignedTimeout = on, timeout
+}
+
+// EmitBarrier sends checkpoint barrier b on every channel.
+//
+// An aligned barrier (savepoints always) goes after the records collected
+// before it: the partial batches are flushed first. An unaligned barrier
+// (b.Unaligned) overtakes: the partial batches are queued without waiting
+// for credit and the barrier is sent with priority; the consumer records
+// the data it overtook as channel state. With unaligned checkpoints and an
+// aligned checkpoint timeout, an aligned barrier that cannot be sent before
+// the checkpoint's trigger time plus the timeout (the channel has no
+// credit) is sent unaligned instead; one that was sent is announced with
+// priority, so that the consumer can let it overtake the queued data once
+// the timeout passed.
 func (w *Writer[T]) EmitBarrier(b event.Barrier) {
-	w.broadcastEvent(Buffer[T]{Kind: event.CheckpointBarrier, Barrier: b})
+	switch {
+	case !w.unaligned || b.Savepoint:
+		b.Unaligned = false
+		w.broadcastEvent(Buffer[T]{Kind: event.CheckpointBarrier, Barrier: b})
+	case b.Unaligned:
+		for i := range w.chans {
+			w.emitPriority(i, b)
+		}
+	default:
+		w.emitTimeoutable(b)
+	}
+}
+
+// emitPriority sends unaligned barrier b on channel i ahead of its queue;
+// the partial batch goes before it, without waiting for credit, so that
+// the barrier overtakes it too.
+func (w *Writer[T]) emitPriority(i int, b event.Barrier) {
+	b.Unaligned = true
+	if len(w.batches[i]) > 0 {
+		w.chans[i].sendForced(Buffer[T]{Kind: event.Data, Records: w.batches[i]})
+		w.pending--
+		w.batches[i] = w.chans[i].NewBatch(w.batchSize)
+	}
+	w.chans[i].SendPriority(Buffer[T]{Kind: event.CheckpointBarrier, Barrier: b})
+}
+
+// emitTimeoutable sends aligned barrier b, switching a channel to an
+// unaligned barrier when it has no credit until the timeout.
+func (w *Writer[T]) emitTimeoutable(b event.Barrier) {
+	deadline := time.UnixMilli(b.Timestamp).Add(w.alignedTimeout)
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for i, c := range w.chans {
+		d := time.Until(deadline)
+		if d <= 0 {
+			w.emitPriority(i, b)
+			continue
+		}
+		if timer == nil {
+			timer = time.NewTimer(d)
+		}
+		if len(w.batches[i]) > 0 {
+			ok, timedOut := c.sendUntil(w.done, timer.C, Buffer[T]{Kind: event.Data, Records: w.batches[i]})
+			if timedOut {
+				deadline = time.Time{} // the timer fired: the rest go unaligned
+				w.emitPriority(i, b)
+				continue
+			}
+			if !ok {
+				operator.Fail(errCancelled)
+			}
+			w.pending--
+			w.batches[i] = c.NewBatch(w.batchSize)
+		}
+		ok, timedOut := c.sendUntil(w.done, timer.C, Buffer[T]{Kind: event.CheckpointBarrier, Barrier: b})
+		switch {
+		case timedOut:
+			deadline = time.Time{}
+			w.emitPriority(i, b)
+		case !ok:
+			operator.Fail(errCancelled)
+		default:
+			c.SendPriority(Buffer[T]{Kind: event.BarrierAnnouncement, Barrier: b})
+		}
+	}
 }
 
 // End flushes and sends the end of the partition on every channel.

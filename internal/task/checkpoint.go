@@ -27,6 +27,9 @@ type CheckpointHandler interface {
 	// (ErrNotRunning, ErrNotSource). For a trigger that reaches a task
 	// after it exited, Decline runs on the goroutine that called
 	// TriggerCheckpoint.
+	//
+	// With b.Unaligned the task took b unaligned: the acknowledgement
+	// waits for its channel state (ChannelStateHandler).
 	Decline(id int64, err error)
 	// Finished is called once the task finished its operators and ended
 	// its outputs, when it waits for a final checkpoint
@@ -112,7 +115,11 @@ func (t *Task) NotifyCheckpointAborted(id int64) {
 
 // setupAlignment creates the aligner over the channels of every gate.
 func (t *Task) setupAlignment() {
-	if len(t.gates) == 0 || t.aligner != nil {
+	if t.aligner != nil {
+		return
+	}
+	defer t.setupUnaligned()
+	if len(t.gates) == 0 {
 		return
 	}
 	n := 0
@@ -135,6 +142,10 @@ func (t *Task) onAlignment(a exchange.Alignment) {
 		t.checkpoint(a.Barrier)
 	case exchange.AlignmentAborted:
 		t.decline(a.Barrier.ID, fmt.Errorf("task %s: %w", t.DisplayName(), a.Err))
+	case exchange.UnalignedStarted:
+		t.startUnaligned(a.Barrier)
+	case exchange.ChannelStateComplete:
+		t.channelStateComplete(a)
 	}
 }
 
@@ -143,7 +154,11 @@ func (t *Task) onAlignment(a exchange.Alignment) {
 // is forwarded also when an operator failed to prepare, so the tasks after
 // this one do not wait for it (the coordinator aborts the checkpoint on the
 // decline).
-func (t *Task) checkpoint(b event.Barrier) {
+func (t *Task) checkpoint(b event.Barrier) { t.checkpointWith(b, false) }
+
+// checkpointWith takes checkpoint b; withChannelState: it is unaligned and
+// the task records channel state for it (startUnaligned).
+func (t *Task) checkpointWith(b event.Barrier, withChannelState bool) {
 	if b.ID <= t.lastCheckpoint {
 		return // an older barrier than one taken (see checkpointFinished)
 	}
@@ -165,9 +180,12 @@ func (t *Task) checkpoint(b event.Barrier) {
 	if err != nil {
 		t.decline(b.ID, err)
 	}
+	out := b
+	out.Unaligned = t.outgoingUnaligned(b)
 	for _, w := range t.writers {
-		w.EmitBarrier(b)
+		w.EmitBarrier(out)
 	}
+	b.Unaligned = withChannelState
 	if b.Stop && t.source != nil {
 		t.suspendedFor = b.ID
 	}

@@ -19,4 +19,10 @@
 // CheckpointHandler snapshots. Failures to prepare or snapshot decline the
 // checkpoint instead of failing the task. Completion and abort
 // notifications arrive as mail and reach every operator.CheckpointListener.
+//
+// Unaligned checkpoints (unaligned.go): the task takes checkpoint n as soon
+// as the aligner says so (UnalignedStarted), sends unaligned barriers, and
+// hands the channel state the gates recorded to its handler
+// (ChannelStateHandler) once every channel delivered barrier n. A restored
+// task replays its channel state before it reads new input.
 package task

@@ -101,6 +101,14 @@ type Task struct {
 	// onOpened, if set, is called once every operator of the chain opened
 	// (restart statistics).
 	onOpened func()
+
+	// Unaligned checkpoints (see unaligned.go): unaligned and
+	// alignedTimeout are the options; unalignedErr says why the task
+	// aligns anyway; restoredChannels is the channel state to replay.
+	unaligned        bool
+	alignedTimeout   time.Duration
+	unalignedErr     error
+	restoredChannels []byte
 }
 
 // SetOnOpened sets a function Run calls once every operator of the chain
@@ -199,6 +207,11 @@ func (t *Task) Run(ctx context.Context) (err error) {
 		}
 		opened++
 	}
+	if t.restoredChannels != nil {
+		if err := t.restoreChannelState(); err != nil {
+			return t.wrap(0, err, "")
+		}
+	}
 	if t.onOpened != nil {
 		t.onOpened()
 	}
@@ -240,6 +253,7 @@ func (t *Task) loop(ctx context.Context) error {
 		if t.timers.fire(now) {
 			progressed = true
 		}
+		alignWait, aligning := t.tickAlignment()
 		if t.flushInterval > 0 && now >= t.nextFlush {
 			for _, w := range t.writers {
 				w.Flush()
@@ -280,8 +294,12 @@ func (t *Task) loop(ctx context.Context) error {
 			w.Flush()
 		}
 		var wake <-chan time.Time
-		if next, ok := t.timers.next(); ok {
+		next, ok := t.timers.next()
+		if ok || aligning {
 			d := time.Duration(next-t.clock.NowMillis()) * time.Millisecond
+			if !ok || aligning && alignWait < d {
+				d = alignWait
+			}
 			if d <= 0 {
 				continue
 			}

@@ -57,6 +57,10 @@ type SubtaskState struct {
 	// IncrementalState replaces KeyedState for a keyed backend that took
 	// an incremental checkpoint (the lsm backend).
 	IncrementalState *IncrementalState `json:"incremental_state,omitempty"`
+	// ChannelState is the file of the subtask's channel state (the
+	// in-flight records of an unaligned checkpoint), on the entry of the
+	// task's head operator; absent when nothing was in flight.
+	ChannelState *FileRef `json:"channel_state,omitempty"`
 	// Source holds a source reader's split states.
 	Source *SourceState `json:"source,omitempty"`
 	// OperatorState holds the bytes an operator snapshotted itself
@@ -217,19 +221,20 @@ func Load(b Blob, dir string) (*Metadata, map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, op := range m.Operators {
 		for _, st := range op.Subtasks {
-			f := st.KeyedState
-			if f == nil {
-				continue
+			for _, f := range []*FileRef{st.KeyedState, st.ChannelState} {
+				if f == nil {
+					continue
+				}
+				p := dir + "/" + f.Name
+				d, err := b.Get(p)
+				if err != nil {
+					return nil, nil, fmt.Errorf("reading state file %s/%s: %w", b, p, err)
+				}
+				if int64(len(d)) != f.Size || crc32.ChecksumIEEE(d) != f.CRC32 {
+					return nil, nil, fmt.Errorf("state file %s/%s: %w (size %d, want %d; or checksum mismatch)", b, p, ErrCorrupt, len(d), f.Size)
+				}
+				files[f.Name] = d
 			}
-			p := dir + "/" + f.Name
-			d, err := b.Get(p)
-			if err != nil {
-				return nil, nil, fmt.Errorf("reading state file %s/%s: %w", b, p, err)
-			}
-			if int64(len(d)) != f.Size || crc32.ChecksumIEEE(d) != f.CRC32 {
-				return nil, nil, fmt.Errorf("state file %s/%s: %w (size %d, want %d; or checksum mismatch)", b, p, ErrCorrupt, len(d), f.Size)
-			}
-			files[f.Name] = d
 		}
 	}
 	return m, files, nil
