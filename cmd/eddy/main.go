@@ -75,7 +75,7 @@ func newRootCmd() *cobra.Command {
 		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newNexmarkCmd())
+	root.AddCommand(newVersionCmd(), newNexmarkCmd(), newSQLCmd())
 	return root
 }
 

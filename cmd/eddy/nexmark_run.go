@@ -29,6 +29,7 @@ const genQuery = "gen"
 // runOptions are the flags of `eddy nexmark run`.
 type runOptions struct {
 	query       string
+	api         string // datastream or sql
 	events      int64
 	parallelism int
 	output      string
@@ -120,6 +121,7 @@ being observed to every task of the new attempt having opened its operators).`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.query, "query", "q", "", "the query to run: "+strings.Join(queryNames(), ", ")+" (required)")
+	f.StringVar(&o.api, "api", apiDataStream, "the API the query is written with: datastream, or sql (the suite's SQL on Eddy's SQL engine)")
 	f.Int64VarP(&o.events, "events", "n", 0, "number of events to generate (required, > 0)")
 	f.IntVarP(&o.parallelism, "parallelism", "p", 1, "parallelism of the job")
 	f.StringVarP(&o.output, "output", "o", "", "write the final result to this CSV file")
@@ -206,6 +208,9 @@ func (r *runResult) setCheckpointStats(jr *datastream.JobResult) {
 func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (err error) {
 	if o.events <= 0 {
 		return usagef("--events must be positive, got %d", o.events)
+	}
+	if err := checkNexmarkAPI(&o); err != nil {
+		return err
 	}
 	if o.parallelism <= 0 {
 		return usagef("--parallelism must be positive, got %d", o.parallelism)
@@ -328,7 +333,7 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 			return usagef("%v", err)
 		}
 	}
-	events := datastream.FromSource(env, gen.NewSource(cfg, opts...), gen.WatermarkStrategy(), "Nexmark")
+	events := nexmarkEvents(env, o, cfg, opts)
 	var plan *failurePlan
 	if o.injectFailures > 0 {
 		plan = newFailurePlan(o.injectFailures, o.failureSeed, o.parallelism, o.events)
@@ -344,7 +349,10 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	if q == nil {
 		nexmark.NewOutput(events, func(gen.Event, []string) []string { return nil }, nil).Discard()
 	} else {
-		output := q.Build(env, events)
+		output, err := buildNexmarkOutput(env, o, q, events, cfg, opts)
+		if err != nil {
+			return err
+		}
 		switch {
 		case out != nil && faultTolerant:
 			// The exactly-once file sink, into a folder of our own.

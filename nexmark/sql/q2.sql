@@ -1,0 +1,2 @@
+-- Query 2: selection.
+SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;

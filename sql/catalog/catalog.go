@@ -1,0 +1,361 @@
+package catalog
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/eddy-streams/eddy/sql/ast"
+)
+
+// Flink's built-in catalog and database names.
+const (
+	DefaultCatalog  = "default_catalog"
+	DefaultDatabase = "default_database"
+)
+
+// Path is a fully qualified object name.
+type Path struct {
+	Catalog, Database, Object string
+}
+
+func (p Path) String() string {
+	return ast.QuoteIdent(p.Catalog) + "." + ast.QuoteIdent(p.Database) + "." + ast.QuoteIdent(p.Object)
+}
+
+// Catalog is a session's in-memory catalog. It is not safe for concurrent
+// use: a session executes one statement at a time.
+type Catalog struct {
+	current   Path // Catalog and Database set
+	databases map[[2]string]bool
+	tables    map[Path]*Table
+	views     map[Path]*View
+	functions map[Path]*Function
+}
+
+// New returns a catalog holding default_catalog.default_database.
+func New() *Catalog {
+	return &Catalog{
+		current:   Path{Catalog: DefaultCatalog, Database: DefaultDatabase},
+		databases: map[[2]string]bool{{DefaultCatalog, DefaultDatabase}: true},
+		tables:    map[Path]*Table{},
+		views:     map[Path]*View{},
+		functions: map[Path]*Function{},
+	}
+}
+
+// CurrentCatalog and CurrentDatabase name where unqualified names resolve.
+func (c *Catalog) CurrentCatalog() string  { return c.current.Catalog }
+func (c *Catalog) CurrentDatabase() string { return c.current.Database }
+
+// Catalogs lists the catalog names.
+func (c *Catalog) Catalogs() []string {
+	set := map[string]bool{}
+	for k := range c.databases {
+		set[k[0]] = true
+	}
+	return sortedKeys(set)
+}
+
+// Databases lists the databases of the current catalog.
+func (c *Catalog) Databases() []string {
+	set := map[string]bool{}
+	for k := range c.databases {
+		if k[0] == c.current.Catalog {
+			set[k[1]] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// CreateDatabase adds a database to the current catalog (or the named one).
+func (c *Catalog) CreateDatabase(name *ast.ObjectName, ifNotExists bool) error {
+	cat, db := c.current.Catalog, ""
+	switch len(name.Parts) {
+	case 1:
+		db = name.Parts[0].Name
+	case 2:
+		cat, db = name.Parts[0].Name, name.Parts[1].Name
+		if !c.hasCatalog(cat) {
+			return c.catalogNotFound(cat)
+		}
+	default:
+		return posErrorf(name.Start(), "invalid database name %s", name)
+	}
+	if c.databases[[2]string{cat, db}] {
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("database %s.%s already exists", cat, db)
+	}
+	c.databases[[2]string{cat, db}] = true
+	return nil
+}
+
+// UseCatalog makes name the current catalog.
+func (c *Catalog) UseCatalog(name string) error {
+	if !c.hasCatalog(name) {
+		return c.catalogNotFound(name)
+	}
+	c.current = Path{Catalog: name, Database: DefaultDatabase}
+	if !c.databases[[2]string{name, DefaultDatabase}] {
+		for _, db := range c.Databases() {
+			c.current.Database = db
+			break
+		}
+	}
+	return nil
+}
+
+// UseDatabase makes name ([catalog.]database) the current database.
+func (c *Catalog) UseDatabase(name *ast.ObjectName) error {
+	cat := c.current.Catalog
+	var db string
+	switch len(name.Parts) {
+	case 1:
+		db = name.Parts[0].Name
+	case 2:
+		cat, db = name.Parts[0].Name, name.Parts[1].Name
+	default:
+		return posErrorf(name.Start(), "invalid database name %s", name)
+	}
+	if !c.databases[[2]string{cat, db}] {
+		var names []string
+		for k := range c.databases {
+			if k[0] == cat {
+				names = append(names, k[1])
+			}
+		}
+		return fmt.Errorf("database '%s' not found in catalog '%s'%s", db, cat, DidYouMean(db, names))
+	}
+	c.current = Path{Catalog: cat, Database: db}
+	return nil
+}
+
+func (c *Catalog) hasCatalog(name string) bool {
+	for k := range c.databases {
+		if k[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Catalog) catalogNotFound(name string) error {
+	return fmt.Errorf("catalog '%s' not found%s", name, DidYouMean(name, c.Catalogs()))
+}
+
+// Resolve qualifies a possibly partial name with the current catalog and
+// database, checking that the database exists.
+func (c *Catalog) Resolve(name *ast.ObjectName) (Path, error) {
+	p := c.current
+	parts := name.Parts
+	switch len(parts) {
+	case 1:
+		p.Object = parts[0].Name
+	case 2:
+		p.Database, p.Object = parts[0].Name, parts[1].Name
+	case 3:
+		p.Catalog, p.Database, p.Object = parts[0].Name, parts[1].Name, parts[2].Name
+	default:
+		return Path{}, posErrorf(name.Start(), "invalid object name %s: at most catalog.database.object", name)
+	}
+	if !c.databases[[2]string{p.Catalog, p.Database}] {
+		if !c.hasCatalog(p.Catalog) {
+			return Path{}, posErrorf(name.Start(), "catalog '%s' not found%s", p.Catalog, DidYouMean(p.Catalog, c.Catalogs()))
+		}
+		return Path{}, posErrorf(name.Start(), "database '%s' not found in catalog '%s'", p.Database, p.Catalog)
+	}
+	return p, nil
+}
+
+// exists reports whether a table or view has the path.
+func (c *Catalog) exists(p Path) bool {
+	return c.tables[p] != nil || c.views[p] != nil
+}
+
+// CreateTable adds t. A table or view of the same name is an error unless
+// ifNotExists, in which case nothing changes.
+func (c *Catalog) CreateTable(t *Table, ifNotExists bool) error {
+	if c.exists(t.Path) {
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("table or view %s already exists", t.Path)
+	}
+	c.tables[t.Path] = t
+	return nil
+}
+
+// CreateView adds v.
+func (c *Catalog) CreateView(v *View, ifNotExists bool) error {
+	if c.exists(v.Path) {
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("table or view %s already exists", v.Path)
+	}
+	c.views[v.Path] = v
+	return nil
+}
+
+// CreateFunction records a function.
+func (c *Catalog) CreateFunction(f *Function, ifNotExists bool) error {
+	if c.functions[f.Path] != nil {
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("function %s already exists", f.Path)
+	}
+	c.functions[f.Path] = f
+	return nil
+}
+
+// Drop removes a table, view or function.
+func (c *Catalog) Drop(kind ast.ObjectKind, name *ast.ObjectName, ifExists bool) error {
+	p, err := c.Resolve(name)
+	if err != nil {
+		if ifExists {
+			return nil
+		}
+		return err
+	}
+	found := false
+	switch kind {
+	case ast.KindTable:
+		if _, found = c.tables[p]; found {
+			delete(c.tables, p)
+		} else if c.views[p] != nil {
+			return fmt.Errorf("%s is a view: use DROP VIEW", p)
+		}
+	case ast.KindView:
+		if _, found = c.views[p]; found {
+			delete(c.views, p)
+		} else if c.tables[p] != nil {
+			return fmt.Errorf("%s is a table: use DROP TABLE", p)
+		}
+	case ast.KindFunction:
+		if _, found = c.functions[p]; found {
+			delete(c.functions, p)
+		}
+	default:
+		return fmt.Errorf("DROP %s is not supported", kind)
+	}
+	if !found && !ifExists {
+		return posErrorf(name.Start(), "%s %s not found%s", kindName(kind), quoteName(name), DidYouMean(p.Object, c.namesIn(kind, p)))
+	}
+	return nil
+}
+
+func kindName(k ast.ObjectKind) string {
+	switch k {
+	case ast.KindView:
+		return "view"
+	case ast.KindFunction:
+		return "function"
+	}
+	return "table"
+}
+
+func quoteName(n *ast.ObjectName) string { return "'" + n.String() + "'" }
+
+// namesIn lists the objects of a kind in p's database.
+func (c *Catalog) namesIn(kind ast.ObjectKind, p Path) []string {
+	var names []string
+	add := func(q Path) {
+		if q.Catalog == p.Catalog && q.Database == p.Database {
+			names = append(names, q.Object)
+		}
+	}
+	switch kind {
+	case ast.KindFunction:
+		for q := range c.functions {
+			add(q)
+		}
+	default:
+		for q := range c.tables {
+			add(q)
+		}
+		for q := range c.views {
+			add(q)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup finds the table or view named name: exactly one of the results
+// is set. A miss suggests the closest name.
+func (c *Catalog) Lookup(name *ast.ObjectName) (*Table, *View, error) {
+	p, err := c.Resolve(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t := c.tables[p]; t != nil {
+		return t, nil, nil
+	}
+	if v := c.views[p]; v != nil {
+		return nil, v, nil
+	}
+	return nil, nil, posErrorf(name.Start(), "table %s not found%s", quoteName(name), DidYouMean(p.Object, c.namesIn(ast.KindTable, p)))
+}
+
+// LookupTable is Lookup for tables only (INSERT targets).
+func (c *Catalog) LookupTable(name *ast.ObjectName) (*Table, error) {
+	t, v, err := c.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		return nil, posErrorf(name.Start(), "%s is a view, not a table", v.Path)
+	}
+	return t, nil
+}
+
+// Function returns the function with the given path, or nil.
+func (c *Catalog) Function(name *ast.ObjectName) *Function {
+	p, err := c.Resolve(name)
+	if err != nil {
+		return nil
+	}
+	return c.functions[p]
+}
+
+// Tables lists the tables and views of the current database; views only
+// when views is true, tables only when false.
+func (c *Catalog) Tables(views bool) []string {
+	set := map[string]bool{}
+	in := func(p Path) bool { return p.Catalog == c.current.Catalog && p.Database == c.current.Database }
+	if views {
+		for p := range c.views {
+			if in(p) {
+				set[p.Object] = true
+			}
+		}
+	} else {
+		for p := range c.tables {
+			if in(p) {
+				set[p.Object] = true
+			}
+		}
+		for p := range c.views {
+			if in(p) {
+				set[p.Object] = true
+			}
+		}
+	}
+	return sortedKeys(set)
+}
+
+// UserFunctions lists the functions of the current database.
+func (c *Catalog) UserFunctions() []string {
+	return c.namesIn(ast.KindFunction, c.current)
+}
+
+func sortedKeys(set map[string]bool) []string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,289 @@
+package exec
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/eddy-streams/eddy/connector"
+	gen "github.com/eddy-streams/eddy/connector/nexmark"
+	"github.com/eddy-streams/eddy/datastream"
+	"github.com/eddy-streams/eddy/eventtime"
+	"github.com/eddy-streams/eddy/sql/functions"
+	"github.com/eddy-streams/eddy/sql/plan"
+	"github.com/eddy-streams/eddy/sql/types"
+	"github.com/eddy-streams/eddy/sql/vector"
+)
+
+// Options configure how a plan becomes a job.
+type Options struct {
+	// Batch runs bounded inputs without watermarks (the end of the input
+	// fires every window) and materializes updating results for sinks
+	// that take inserts only.
+	Batch bool
+	// Location is the session time zone (table.local-time-zone).
+	Location *time.Location
+	// Print receives the print connector's output (stdout when nil).
+	Print io.Writer
+	// Collect receives the rows of a query's result, serialized.
+	Collect func(kind vector.RowKind, row []any)
+	// NexmarkSource, when set, makes the nexmark connector read this
+	// source instead of one built from the table options alone.
+	NexmarkSource func(cfg gen.Config) connector.Source[gen.Event]
+}
+
+// Build adds the plan's operators to env; env.Execute runs them.
+func Build(env *datastream.Env, p *plan.Plan, opts Options) error {
+	b := &builder{env: env, opts: opts, streams: map[*plan.Node]*datastream.DataStream[*vector.Chunk]{}, mu: &sync.Mutex{}}
+	b.fctx = functions.Context{Location: opts.Location}
+	for _, s := range p.Sinks {
+		if err := b.sink(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type builder struct {
+	env     *datastream.Env
+	opts    Options
+	fctx    functions.Context
+	streams map[*plan.Node]*datastream.DataStream[*vector.Chunk]
+	mu      *sync.Mutex
+}
+
+func name(n *plan.Node) string { return fmt.Sprintf("%s[%d]", n.Op, n.ID) }
+
+func plainTypes(ts []types.Type) []types.Type {
+	out := make([]types.Type, len(ts))
+	for i, t := range ts {
+		out[i] = plainType(t)
+	}
+	return out
+}
+
+// chunks builds the stream of node n.
+func (b *builder) chunks(n *plan.Node) (*datastream.DataStream[*vector.Chunk], error) {
+	if s := b.streams[n]; s != nil {
+		return s, nil
+	}
+	s, err := b.build(n)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.Op, err)
+	}
+	if n.Op != plan.OpUnion {
+		s = s.Name(name(n))
+	}
+	b.streams[n] = s
+	return s, nil
+}
+
+func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], error) {
+	outTypes := plainTypes(n.Types())
+	switch n.Op {
+	case plan.OpScan:
+		return b.scan(n)
+	case plan.OpValues:
+		c := vector.NewChunk(outTypes, len(n.Values))
+		empty := vector.NewChunk(nil, 1)
+		empty.SetLen(1)
+		ctx := b.fctx
+		for _, row := range n.Values {
+			vals := make([]any, len(row))
+			for i, x := range row {
+				ev, err := compile(x)
+				if err != nil {
+					return nil, err
+				}
+				v, err := ev.eval(&ctx, empty, true)
+				if err != nil {
+					return nil, err
+				}
+				if err := v.Err(nil); err != nil {
+					return nil, err
+				}
+				vals[i] = v.Get(0)
+			}
+			if len(vals) == 0 {
+				c.SetLen(c.Len() + 1)
+				continue
+			}
+			if err := c.AppendRow(vector.Insert, vals...); err != nil {
+				return nil, err
+			}
+		}
+		return datastream.FromSlice(b.env, []*vector.Chunk{c}), nil
+	case plan.OpCalc:
+		in, err := b.chunks(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		return datastream.Process(in, datastream.ProcessFunction[*vector.Chunk, *vector.Chunk](&calcFunc{spec: n.Calc, out: outTypes, nIn: len(n.Inputs[0].Columns), fctx: b.fctx})), nil
+	case plan.OpWindowTVF:
+		in, err := b.chunks(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		return datastream.Process(in, datastream.ProcessFunction[*vector.Chunk, *vector.Chunk](&windowFunc{spec: n.Window, out: outTypes})), nil
+	case plan.OpUnion:
+		l, err := b.chunks(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.chunks(n.Inputs[1])
+		if err != nil {
+			return nil, err
+		}
+		return l.Union(r), nil
+	case plan.OpAggregate:
+		k, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes}
+		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
+	case plan.OpWindowAggregate:
+		k, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		f := &windowAggFunc{spec: n.Agg, keyTypes: outTypes[:len(n.Agg.Keys)], outTypes: outTypes}
+		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
+	case plan.OpSessionAggregate:
+		k, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		f := &sessionAggFunc{spec: n.Agg, inTypes: plainTypes(n.Inputs[0].Types()), keyTypes: outTypes[:len(n.Agg.Keys)], outTypes: outTypes}
+		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
+	case plan.OpJoin:
+		l, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.keyed(n.Inputs[1])
+		if err != nil {
+			return nil, err
+		}
+		f := &joinFunc{spec: n.Join, leftTypes: plainTypes(n.Inputs[0].Types()), rightTypes: plainTypes(n.Inputs[1].Types()), outTypes: outTypes, fctx: b.fctx}
+		return datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r),
+			datastream.KeyedCoProcessFunction[string, *keyedRow, *keyedRow, *vector.Chunk](f)), nil
+	case plan.OpLimit:
+		k, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		f := &limitFunc{spec: n.Limit, types: outTypes}
+		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)).SetParallelism(1), nil
+	case plan.OpExchange:
+		return nil, fmt.Errorf("an exchange must feed a keyed operator")
+	}
+	return nil, fmt.Errorf("cannot run %s", n.Op)
+}
+
+// keyed builds a hash exchange: rows keyed by the encoding of the key
+// columns.
+func (b *builder) keyed(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, string], error) {
+	if ex.Op != plan.OpExchange {
+		return nil, fmt.Errorf("keyed operator without an exchange before it")
+	}
+	in, err := b.chunks(ex.Inputs[0])
+	if err != nil {
+		return nil, err
+	}
+	rows := datastream.Process(in, datastream.ProcessFunction[*vector.Chunk, *keyedRow](&toRowsFunc{keys: ex.Exchange.Keys})).Name(name(ex))
+	return datastream.KeyBy(rows, func(r *keyedRow) string { return r.key }), nil
+}
+
+func (b *builder) scan(n *plan.Node) (*datastream.DataStream[*vector.Chunk], error) {
+	spec := n.Scan
+	var raw connector.Source[*vector.Chunk]
+	var err error
+	switch spec.Connector {
+	case "datagen":
+		raw, err = newDatagenSource(spec)
+	case "nexmark":
+		raw, err = newNexmarkSource(spec, b.opts.NexmarkSource)
+	case "filesystem":
+		raw, err = newFileSource(spec)
+	default:
+		return nil, fmt.Errorf("table %s: connector '%s' cannot be read", spec.Table, spec.Connector)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %w", spec.Table, err)
+	}
+	if b.opts.Batch && raw.Boundedness() != connector.Bounded {
+		return nil, fmt.Errorf("table %s is unbounded: batch mode ('execution.runtime-mode' = 'batch') reads bounded tables only", spec.Table)
+	}
+	src := &scanSource{inner: raw, spec: spec, loc: b.fctx}
+	var strategy eventtime.Strategy[*vector.Chunk]
+	if spec.Watermark != nil {
+		strategy = watermarkStrategy(b.opts.Batch)
+	} else {
+		strategy = eventtime.NoWatermarks[*vector.Chunk]()
+	}
+	return datastream.FromSource[*vector.Chunk](b.env, src, strategy, spec.Table), nil
+}
+
+func (b *builder) sink(n *plan.Node) error {
+	in := n.Inputs[0]
+	s, err := b.chunks(in)
+	if err != nil {
+		return err
+	}
+	spec := n.Sink
+	ts := plainTypes(n.Types())
+	if spec.Collect {
+		fn := b.opts.Collect
+		if fn == nil {
+			fn = func(vector.RowKind, []any) {}
+		}
+		s.SinkTo(&collectSink{fn: fn, mu: b.mu}, "Collect").SetParallelism(1)
+		return nil
+	}
+	if b.opts.Batch && !in.Changelog.IsInsertOnly() && spec.Connector == "filesystem" {
+		k := datastream.KeyBy(datastream.Process(s, datastream.ProcessFunction[*vector.Chunk, *keyedRow](&toRowsFunc{})), func(r *keyedRow) string { return r.key })
+		s = datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](&materializeFunc{types: ts})).Name("Materialize")
+	}
+	switch spec.Connector {
+	case "print":
+		w := b.opts.Print
+		if w == nil {
+			w = os.Stdout
+		}
+		ps := &printSink{w: w, mu: b.mu, identifier: spec.Options["print-identifier"], types: ts}
+		sk := s.SinkTo(ps, "Sink: "+spec.Table)
+		if p := spec.Options["sink.parallelism"]; p != "" {
+			var np int
+			fmt.Sscan(p, &np)
+			if np > 0 {
+				sk.SetParallelism(np)
+			}
+		}
+	case "blackhole":
+		s.SinkTo(blackholeSink{}, "Sink: "+spec.Table)
+	case "filesystem":
+		fs, err := newFileSink(spec.Options, n.Names(), ts)
+		if err != nil {
+			return fmt.Errorf("table %s: %w", spec.Table, err)
+		}
+		s.SinkTo(fs, "Sink: "+spec.Table)
+	default:
+		return fmt.Errorf("table %s: connector '%s' cannot be written", spec.Table, spec.Connector)
+	}
+	return nil
+}
+
+// BuildStream adds the operators of a query's plan (one collecting sink)
+// to env and returns the stream of its result, for callers that end it in
+// a sink of their own.
+func BuildStream(env *datastream.Env, p *plan.Plan, opts Options) (*datastream.DataStream[*vector.Chunk], error) {
+	if len(p.Sinks) != 1 || p.Sinks[0].Sink == nil || !p.Sinks[0].Sink.Collect {
+		return nil, fmt.Errorf("BuildStream needs the plan of one query")
+	}
+	b := &builder{env: env, opts: opts, streams: map[*plan.Node]*datastream.DataStream[*vector.Chunk]{}, mu: &sync.Mutex{}}
+	b.fctx = functions.Context{Location: opts.Location}
+	return b.chunks(p.Sinks[0].Inputs[0])
+}

@@ -1,0 +1,362 @@
+package exec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eddy-streams/eddy/connector"
+	gen "github.com/eddy-streams/eddy/connector/nexmark"
+	"github.com/eddy-streams/eddy/sql/plan"
+	"github.com/eddy-streams/eddy/sql/types"
+	"github.com/eddy-streams/eddy/sql/vector"
+)
+
+// The nexmark connector reads the Nexmark generator as the suite's table:
+//
+//	event_type INT, person ROW<...>, auction ROW<...>, bid ROW<...>
+//
+// Columns and ROW fields are matched by name, so a table may declare a
+// subset. The scan's paths (event_type, bid.price …) become columns filled
+// straight from the events: a query reading three bid fields never builds
+// ROW values.
+
+// nexmarkFields are the ROW fields of each event column, in the suite's
+// order.
+var nexmarkFields = map[string][]string{
+	"person":  gen.PersonColumns,
+	"auction": gen.AuctionColumns,
+	"bid":     gen.BidColumns,
+}
+
+// nexmarkSourceFactory lets `eddy nexmark run --api sql` hand the SQL
+// source the benchmark's own generator source (its options: rate limit,
+// splits) instead of one built from the table's options.
+type nexmarkSourceFactory func(cfg gen.Config) connector.Source[gen.Event]
+
+func nexmarkConfig(opts map[string]string) (gen.Config, error) {
+	cfg := gen.DefaultConfig()
+	for k, v := range opts {
+		if k == "connector" {
+			continue
+		}
+		if err := cfg.Set(k, v); err != nil {
+			return cfg, fmt.Errorf("option '%s': %w", k, err)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func newNexmarkSource(spec *plan.ScanSpec, newSource nexmarkSourceFactory) (connector.Source[*vector.Chunk], error) {
+	cfg, err := nexmarkConfig(spec.Options)
+	if err != nil {
+		return nil, err
+	}
+	var fills []nexmarkFill
+	for i, p := range spec.Paths {
+		f, err := nexmarkPath(spec.Physical, p, spec.PathTypes[i])
+		if err != nil {
+			return nil, err
+		}
+		fills = append(fills, f)
+	}
+	var src connector.Source[gen.Event]
+	if newSource != nil {
+		src = newSource(cfg)
+	} else {
+		src = gen.NewSource(cfg)
+	}
+	return &nexmarkSource{inner: src, fills: fills, types: spec.PathTypes}, nil
+}
+
+// nexmarkFill appends one path's value of an event to a vector.
+type nexmarkFill func(e *gen.Event, v *vector.Vector)
+
+func nexmarkPath(phys []plan.Column, path []int, t types.Type) (nexmarkFill, error) {
+	col := phys[path[0]]
+	if col.Name == "event_type" {
+		if len(path) != 1 {
+			return nil, fmt.Errorf("nexmark: event_type has no fields")
+		}
+		return func(e *gen.Event, v *vector.Vector) { v.AppendInt64(int64(e.Type)) }, nil
+	}
+	if len(path) == 1 {
+		fields := col.Type.Fields
+		subs := make([]nexmarkFill, len(fields))
+		for i := range fields {
+			f, err := nexmarkField(col.Name, fields[i].Name, fields[i].Type)
+			if err != nil {
+				return nil, err
+			}
+			subs[i] = f
+		}
+		ts := make([]types.Type, len(fields))
+		for i, f := range fields {
+			ts[i] = f.Type
+		}
+		return func(e *gen.Event, v *vector.Vector) {
+			if !hasPayload(e, col.Name) {
+				v.AppendNull()
+				return
+			}
+			row := make([]any, len(subs))
+			for i, s := range subs {
+				tmp := vector.New(ts[i], 1)
+				s(e, tmp)
+				row[i] = tmp.Get(0)
+			}
+			v.AppendAny(row)
+		}, nil
+	}
+	if len(path) != 2 {
+		return nil, fmt.Errorf("nexmark: %s has no nested fields below its own", col.Name)
+	}
+	f := col.Type.Fields[path[1]]
+	return nexmarkField(col.Name, f.Name, f.Type)
+}
+
+func hasPayload(e *gen.Event, col string) bool {
+	switch col {
+	case "person":
+		return e.Type == gen.PersonEvent
+	case "auction":
+		return e.Type == gen.AuctionEvent
+	}
+	return e.Type == gen.BidEvent
+}
+
+func nexmarkField(col, field string, t types.Type) (nexmarkFill, error) {
+	i64 := func(get func(e *gen.Event) int64) nexmarkFill {
+		return func(e *gen.Event, v *vector.Vector) {
+			if !hasPayload(e, col) {
+				v.AppendNull()
+				return
+			}
+			v.AppendInt64(get(e))
+		}
+	}
+	ts := func(get func(e *gen.Event) int64) nexmarkFill {
+		return func(e *gen.Event, v *vector.Vector) {
+			if !hasPayload(e, col) {
+				v.AppendNull()
+				return
+			}
+			v.AppendTimestamp(types.TimestampValue{Millis: get(e)})
+		}
+	}
+	str := func(get func(e *gen.Event) string) nexmarkFill {
+		return func(e *gen.Event, v *vector.Vector) {
+			if !hasPayload(e, col) {
+				v.AppendNull()
+				return
+			}
+			v.AppendString(get(e))
+		}
+	}
+	var f nexmarkFill
+	switch col + "." + field {
+	case "person.id":
+		f = i64(func(e *gen.Event) int64 { return e.Person.ID })
+	case "person.name":
+		f = str(func(e *gen.Event) string { return e.Person.Name })
+	case "person.emailAddress":
+		f = str(func(e *gen.Event) string { return e.Person.EmailAddress })
+	case "person.creditCard":
+		f = str(func(e *gen.Event) string { return e.Person.CreditCard })
+	case "person.city":
+		f = str(func(e *gen.Event) string { return e.Person.City })
+	case "person.state":
+		f = str(func(e *gen.Event) string { return e.Person.State })
+	case "person.dateTime":
+		f = ts(func(e *gen.Event) int64 { return e.Person.DateTime })
+	case "person.extra":
+		f = str(func(e *gen.Event) string { return e.Person.Extra })
+	case "auction.id":
+		f = i64(func(e *gen.Event) int64 { return e.Auction.ID })
+	case "auction.itemName":
+		f = str(func(e *gen.Event) string { return e.Auction.ItemName })
+	case "auction.description":
+		f = str(func(e *gen.Event) string { return e.Auction.Description })
+	case "auction.initialBid":
+		f = i64(func(e *gen.Event) int64 { return e.Auction.InitialBid })
+	case "auction.reserve":
+		f = i64(func(e *gen.Event) int64 { return e.Auction.Reserve })
+	case "auction.dateTime":
+		f = ts(func(e *gen.Event) int64 { return e.Auction.DateTime })
+	case "auction.expires":
+		f = ts(func(e *gen.Event) int64 { return e.Auction.Expires })
+	case "auction.seller":
+		f = i64(func(e *gen.Event) int64 { return e.Auction.Seller })
+	case "auction.category":
+		f = i64(func(e *gen.Event) int64 { return e.Auction.Category })
+	case "auction.extra":
+		f = str(func(e *gen.Event) string { return e.Auction.Extra })
+	case "bid.auction":
+		f = i64(func(e *gen.Event) int64 { return e.Bid.Auction })
+	case "bid.bidder":
+		f = i64(func(e *gen.Event) int64 { return e.Bid.Bidder })
+	case "bid.price":
+		f = i64(func(e *gen.Event) int64 { return e.Bid.Price })
+	case "bid.channel":
+		f = str(func(e *gen.Event) string { return e.Bid.Channel })
+	case "bid.url":
+		f = str(func(e *gen.Event) string { return e.Bid.URL })
+	case "bid.dateTime":
+		f = ts(func(e *gen.Event) int64 { return e.Bid.DateTime })
+	case "bid.extra":
+		f = str(func(e *gen.Event) string { return e.Bid.Extra })
+	default:
+		return nil, fmt.Errorf("nexmark: unknown field %s.%s", col, field)
+	}
+	return f, nil
+}
+
+// checkNexmarkTable validates a nexmark table's columns: names and types
+// the generator can fill.
+func checkNexmarkSchema(cols []plan.Column) error {
+	for _, c := range cols {
+		if c.Name == "event_type" {
+			if !c.Type.IsIntegral() {
+				return fmt.Errorf("nexmark column event_type must be an integer, got %s", c.Type)
+			}
+			continue
+		}
+		fields, ok := nexmarkFields[c.Name]
+		if !ok {
+			return fmt.Errorf("nexmark has no column '%s'; its columns are event_type, person, auction, bid", c.Name)
+		}
+		if c.Type.Kind != types.KindRow {
+			return fmt.Errorf("nexmark column %s must be a ROW, got %s", c.Name, c.Type)
+		}
+		for _, f := range c.Type.Fields {
+			known := false
+			for _, n := range fields {
+				known = known || n == f.Name
+			}
+			if !known {
+				return fmt.Errorf("nexmark column %s has no field '%s'; its fields are %s", c.Name, f.Name, strings.Join(fields, ", "))
+			}
+			if _, err := nexmarkField(c.Name, f.Name, f.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nexmarkSource turns the generator's events into chunks of the scan's
+// paths.
+type nexmarkSource struct {
+	inner connector.Source[gen.Event]
+	fills []nexmarkFill
+	types []types.Type
+}
+
+func (s *nexmarkSource) Boundedness() connector.Boundedness { return s.inner.Boundedness() }
+func (s *nexmarkSource) CreateEnumerator(ctx connector.EnumeratorContext) (connector.Enumerator, error) {
+	return s.inner.CreateEnumerator(ctx)
+}
+func (s *nexmarkSource) CreateReader(ctx connector.ReaderContext) (connector.Reader[*vector.Chunk], error) {
+	r, err := s.inner.CreateReader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &nexmarkReader{inner: r, src: s}, nil
+}
+func (s *nexmarkSource) EncodeSplit(sp connector.Split) ([]byte, error) {
+	return s.inner.(connector.SplitCodec).EncodeSplit(sp)
+}
+func (s *nexmarkSource) DecodeSplit(b []byte) (connector.Split, error) {
+	return s.inner.(connector.SplitCodec).DecodeSplit(b)
+}
+
+// pollsPerChunk is how many of the generator's polls (256 events each)
+// make one chunk.
+const pollsPerChunk = 4
+
+type nexmarkReader struct {
+	inner connector.Reader[gen.Event]
+	src   *nexmarkSource
+	// per-split chunks being filled during one Poll
+	open  map[string]*vector.Chunk
+	order []string
+	out   connector.ReaderOutput[*vector.Chunk]
+}
+
+func (r *nexmarkReader) Start() error                  { return r.inner.Start() }
+func (r *nexmarkReader) AddSplits(s []connector.Split) { r.inner.AddSplits(s) }
+func (r *nexmarkReader) NotifyNoMoreSplits()           { r.inner.NotifyNoMoreSplits() }
+func (r *nexmarkReader) Available() <-chan struct{}    { return r.inner.Available() }
+func (r *nexmarkReader) Close() error                  { return r.inner.Close() }
+func (r *nexmarkReader) SnapshotSplits() ([]connector.Split, error) {
+	return r.inner.(connector.SplitSnapshotter).SnapshotSplits()
+}
+
+func (r *nexmarkReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.InputStatus, error) {
+	r.out = out
+	if r.open == nil {
+		r.open = map[string]*vector.Chunk{}
+	}
+	var st connector.InputStatus
+	var err error
+	for i := 0; i < pollsPerChunk; i++ {
+		st, err = r.inner.Poll(eventOutput{r: r})
+		if err != nil || st != connector.MoreAvailable {
+			break
+		}
+	}
+	for _, id := range r.order {
+		r.flush(id)
+	}
+	r.order = r.order[:0]
+	return st, err
+}
+
+func (r *nexmarkReader) flush(id string) {
+	c := r.open[id]
+	if c == nil {
+		return
+	}
+	delete(r.open, id)
+	if c.Len() > 0 {
+		r.out.ForSplit(id).Collect(c)
+	}
+}
+
+func (r *nexmarkReader) add(id string, e *gen.Event) {
+	c := r.open[id]
+	if c == nil {
+		c = vector.NewChunk(r.src.types, pollBatchRows)
+		r.open[id] = c
+		r.order = append(r.order, id)
+	}
+	for i, f := range r.src.fills {
+		f(e, c.Cols[i])
+	}
+	c.SetLen(c.Len() + 1)
+}
+
+const pollBatchRows = 256 * pollsPerChunk
+
+// eventOutput receives the generator's events for the reader.
+type eventOutput struct{ r *nexmarkReader }
+
+func (o eventOutput) Collect(e gen.Event)                       { o.r.add("", &e) }
+func (o eventOutput) CollectWithTimestamp(e gen.Event, _ int64) { o.r.add("", &e) }
+func (o eventOutput) ForSplit(id string) connector.SplitOutput[gen.Event] {
+	return splitEvents{r: o.r, id: id}
+}
+func (o eventOutput) ReleaseSplit(id string) {
+	o.r.flush(id)
+	o.r.out.ReleaseSplit(id)
+}
+
+type splitEvents struct {
+	r  *nexmarkReader
+	id string
+}
+
+func (s splitEvents) Collect(e gen.Event)                       { s.r.add(s.id, &e) }
+func (s splitEvents) CollectWithTimestamp(e gen.Event, _ int64) { s.r.add(s.id, &e) }

@@ -1,0 +1,142 @@
+package plan
+
+import (
+	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/types"
+)
+
+// bindSelect binds one SELECT block: FROM, WHERE, then either a plain
+// projection or an aggregation (GROUP BY, aggregates, HAVING).
+func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
+	if len(sel.Hints) > 0 {
+		return nil, errorf(sel.Hints[0], "query hints are not supported yet")
+	}
+	if len(sel.Windows) > 0 {
+		return nil, errorf(sel.Windows[0], "WINDOW clauses are not supported yet")
+	}
+	var n *Node
+	var sc *scope
+	if sel.From == nil {
+		n = b.node(OpValues, nil)
+		n.Values = [][]*Expr{{}}
+		sc = &scope{}
+	} else {
+		var err error
+		if n, sc, err = b.bindFrom(sel.From); err != nil {
+			return nil, err
+		}
+	}
+	if sel.Where != nil {
+		ctx := &exprCtx{b: b, scope: sc, noAgg: "in WHERE"}
+		cond, err := ctx.bind(sel.Where)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkBoolean(sel.Where, cond, "WHERE"); err != nil {
+			return nil, err
+		}
+		n = b.calc(n, identity(n), cond, cloneCols(n.Columns))
+	}
+	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
+	for _, it := range sel.Items {
+		if !grouped && it.Expr != nil && hasAgg(it.Expr) {
+			grouped = true
+		}
+	}
+	var out *Node
+	var err error
+	if grouped {
+		out, err = b.bindAggregate(sel, n, sc)
+	} else {
+		out, err = b.bindProjection(sel, n, sc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sel.Quant == ast.QuantDistinct {
+		out = b.distinct(out)
+	}
+	return out, nil
+}
+
+func checkBoolean(n ast.Node, e *Expr, clause string) error {
+	if e.Type.Kind != types.KindBoolean && e.Type.Kind != types.KindNull {
+		return errorf(n, "%s must be a boolean condition, got %s", clause, e.Type)
+	}
+	return nil
+}
+
+func identity(n *Node) []*Expr {
+	ps := make([]*Expr, len(n.Columns))
+	for i, c := range n.Columns {
+		ps[i] = NewCol(i, c.Type)
+	}
+	return ps
+}
+
+// selectItem is a select-list entry after * expansion.
+type selectItem struct {
+	expr ast.Expr
+	name string
+}
+
+// expandItems expands * and t.* into column references.
+func expandItems(sel *ast.Select, sc *scope) ([]selectItem, error) {
+	var items []selectItem
+	for i, it := range sel.Items {
+		if st, ok := it.Expr.(*ast.Star); ok {
+			qual := ""
+			if len(st.Qualifier) > 0 {
+				qual = st.Qualifier[len(st.Qualifier)-1].Name
+			}
+			found := false
+			for _, c := range sc.cols {
+				if c.hidden || qual != "" && c.qual != qual {
+					continue
+				}
+				found = true
+				ref := &ast.ColumnRef{Loc: st.Loc}
+				if c.qual != "" {
+					ref.Parts = append(ref.Parts, &ast.Ident{Loc: st.Loc, Name: c.qual})
+				}
+				ref.Parts = append(ref.Parts, &ast.Ident{Loc: st.Loc, Name: c.name})
+				items = append(items, selectItem{expr: ref, name: c.name})
+			}
+			if !found {
+				if qual != "" {
+					return nil, errorf(st, "table '%s' not found%s", qual, didYouMean(qual, sc.quals()))
+				}
+				return nil, errorf(st, "SELECT * with no columns")
+			}
+			continue
+		}
+		name := nameOf(it.Expr, i)
+		if it.Alias != nil {
+			name = it.Alias.Name
+		}
+		items = append(items, selectItem{expr: it.Expr, name: name})
+	}
+	return items, nil
+}
+
+func (b *binder) bindProjection(sel *ast.Select, n *Node, sc *scope) (*Node, error) {
+	items, err := expandItems(sel, sc)
+	if err != nil {
+		return nil, err
+	}
+	ctx := &exprCtx{b: b, scope: sc, noAgg: "here"}
+	projects := make([]*Expr, len(items))
+	cols := make([]Column, len(items))
+	for i, it := range items {
+		x, err := ctx.bind(it.expr)
+		if err != nil {
+			return nil, err
+		}
+		projects[i] = x
+		cols[i] = Column{Name: it.name, Type: x.Type}
+		if x.Kind == ColRef {
+			cols[i].window = sc.cols[x.Index].window
+		}
+	}
+	return b.calc(n, projects, nil, cols), nil
+}

@@ -1,0 +1,28 @@
+// Package plan owns the binder/validator and the planner of Eddy's SQL
+// engine: it turns statements of package sql/ast into a physical plan that
+// package sql/exec runs.
+//
+// The binder (bind*.go) resolves names against the catalog (tables, views,
+// CTEs, columns, nested fields, functions through package sql/functions)
+// and produces a logical plan of relational nodes (node.go) with output
+// column names, types, nullability, time attributes (rowtime from
+// WATERMARK, PROCTIME()) and changelog mode (insert-only or updating).
+// Validation errors are *Error values naming the table, column or
+// function, with the closest existing name and the position in the text.
+//
+// The rules (rules.go, prune.go, reuse.go) rewrite the plan: filters move
+// into joins and below them, equalities become join keys, adjacent Calcs
+// merge, projections and filters are pushed into scans (nested fields
+// included, so a scan reads bid.price rather than the bid ROW), columns
+// nobody reads are dropped below window functions and joins, and scans of
+// one table share a source. Window aggregations are recognized at bind
+// time: a GROUP BY on window_start and window_end of a window table
+// function (or a legacy TUMBLE/HOP group window) emits final, insert-only
+// results.
+//
+// The physical plan is the same node type with exchanges made explicit
+// (hash by key, or single) and the sinks' acceptance of updates checked.
+// It is plain data: Plan marshals to JSON and back (json.go), so a job can
+// be run from its plan alone. Planned.Explain prints the plans as Flink's
+// EXPLAIN does, with the changelog mode of every physical node.
+package plan
