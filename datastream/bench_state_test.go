@@ -4,14 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 // BenchmarkStateCheckpoints measures checkpoints against state size: a
 // keyed job takes keys distinct keys from a bulk source, as fast as it
-// can, next to a trickle of updates to 1,000 of them for a few seconds
-// more, with a checkpoint every second, on the heap backend (full
+// can, next to a trickle of updates to 1,000 of them that goes on for
+// 5.5 s after the bulk is in (then the job stops with a savepoint, not
+// counted), with a checkpoint every second, on the heap backend (full
 // checkpoints) and on the lsm backend (full, and incremental). It reports
 // the size and duration of the checkpoint that holds all the keys (the
 // largest), of the checkpoints after it (small changes), and the state
@@ -46,17 +48,28 @@ func benchStateCheckpoints(b *testing.B, keys int64, backend string) {
 	if err := env.Configure(opts); err != nil {
 		b.Fatal(err)
 	}
-	bulk := FromGenerator(env, keys, func(i int64) int64 { return i * 2654435761 % keys })
-	const trickleRate, trickleSeconds = 1000, 4
-	// The trickle starts with the bulk and lasts until a few checkpoints
-	// after it: its length scales with the time the bulk takes.
-	trickle := FromGenerator(env, trickleRate*trickleSeconds+keys/200, func(i int64) int64 { return i % 1000 }, WithRate(trickleRate+float64(keys)/200/8))
+	var loaded atomic.Int64
+	bulk := FromGenerator(env, keys, func(i int64) int64 { loaded.Add(1); return i * 2654435761 % keys })
+	// Small changes: 1,000 updates a second to 1,000 of the keys, until
+	// a few checkpoints after the bulk is in.
+	trickle := FromGenerator(env, 1<<40, func(i int64) int64 { return i % 1000 }, WithRate(1000))
 	keyed := KeyBy(bulk.Union(trickle), func(k int64) int64 { return k })
 	KeyedProcess(keyed, KeyedProcessFunction[int64, int64, int64](&bigStateFn{}))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	start := time.Now()
-	res, err := env.Execute(ctx, "state checkpoints")
+	c, err := env.ExecuteAsync(ctx, "state checkpoints")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for loaded.Load() < keys {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(5500 * time.Millisecond)
+	if _, err := c.StopWithSavepoint(ctx, b.TempDir()); err != nil {
+		b.Fatal(err)
+	}
+	res, err := c.Wait()
 	if err != nil {
 		b.Fatal(err)
 	}
