@@ -93,29 +93,88 @@ func TestModel(t *testing.T) {
 	}
 	views = nil
 	check(-1)
-	if g.over != nil {
-		t.Error("overlay left after the last release")
+	for kg, sh := range g.shared {
+		if sh {
+			t.Errorf("key group %d still shared after the last release", kg)
+		}
 	}
 }
 
-func TestLookupInBase(t *testing.T) {
-	g := New[val](1)
+// TestCloneOnFirstWrite checks that a key group's map is cloned on its first
+// write while a view is in flight, once, and that key groups not written
+// and writes after the last release are not cloned.
+func TestCloneOnFirstWrite(t *testing.T) {
+	g := New[val](3)
 	g.Put(0, "a", &val{1})
-	g.Freeze()
-	if e, inBase := g.Lookup(0, []byte("a")); e == nil || !inBase {
-		t.Errorf("Lookup of a frozen entry = %v, %v", e, inBase)
+	g.Put(1, "b", &val{2})
+	m0, m1 := g.m[0], g.m[1]
+	v := g.Freeze()
+	g.Put(0, "a", &val{3}) // replaces an entry: clones
+	if sameMap(g.m[0], m0) {
+		t.Fatal("first write of a shared key group did not clone its map")
 	}
-	g.Put(0, "a", &val{2})
-	if e, inBase := g.Lookup(0, []byte("a")); e == nil || e.v != 2 || inBase {
-		t.Errorf("Lookup of an overlay entry = %v, %v", e, inBase)
-	}
+	c0 := g.m[0]
+	g.Put(0, "c", &val{4})
 	g.Delete(0, "a")
-	if e, _ := g.Lookup(0, []byte("a")); e != nil {
-		t.Errorf("Lookup of a deleted entry = %v", e)
+	if !sameMap(g.m[0], c0) {
+		t.Error("second write cloned again")
+	}
+	g.Delete(1, "missing") // deletes nothing: no clone
+	if !sameMap(g.m[1], m1) {
+		t.Error("a delete of a missing key cloned the map")
+	}
+	g.Put(2, "d", &val{5}) // key group without a map
+	if got := contents(v.Range, 0); !maps.Equal(got, map[string]int{"a": 1}) {
+		t.Errorf("view of key group 0 = %v", got)
+	}
+	if got := contents(v.Range, 2); len(got) != 0 || v.Count(2) != 0 {
+		t.Errorf("view of key group 2 = %v", got)
+	}
+	if e := g.Get(0, []byte("c")); e == nil || e.v != 4 {
+		t.Errorf("Get of a new entry = %v", e)
+	}
+	if e := g.Get(0, []byte("a")); e != nil {
+		t.Errorf("Get of a deleted entry = %v", e)
 	}
 	g.Release()
-	if len(g.base[0]) != 0 {
-		t.Errorf("tombstone not merged: %v", g.base[0])
+	m1 = g.m[1]
+	g.Put(1, "e", &val{6})
+	if !sameMap(g.m[1], m1) {
+		t.Error("a write after the last release cloned the map")
+	}
+}
+
+// sameMap reports whether a and b are the same map (not equal contents).
+func sameMap(a, b map[string]*val) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	const probe = "\x00probe"
+	_, had := a[probe]
+	if had {
+		panic("probe key in use")
+	}
+	a[probe] = nil
+	_, same := b[probe]
+	delete(a, probe)
+	return same
+}
+
+// TestFreezeCost checks that Freeze and Release allocate the same for 10
+// and 100000 entries.
+func TestFreezeCost(t *testing.T) {
+	allocs := func(n int) float64 {
+		g := New[val](64)
+		for i := range n {
+			g.Put(i%64, fmt.Sprint(i), &val{i})
+		}
+		return testing.AllocsPerRun(20, func() {
+			g.Freeze()
+			g.Release()
+		})
+	}
+	if small, large := allocs(10), allocs(100_000); small != large {
+		t.Errorf("Freeze+Release allocates %v times with 10 entries, %v with 100000", small, large)
 	}
 }
 
@@ -128,6 +187,25 @@ func TestDrop(t *testing.T) {
 		t.Errorf("view after Drop = %v", got)
 	}
 	g.Release() // must not panic
+}
+
+// BenchmarkFirstWrite is a snapshot's cost to the owner when it writes
+// every key group once while the view is in flight: one clone per key
+// group of 1000 entries.
+func BenchmarkFirstWrite(b *testing.B) {
+	g := New[val](128)
+	for i := range 128_000 {
+		g.Put(i%128, fmt.Sprint("key-", i), &val{i})
+	}
+	e := &val{}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Freeze()
+		for kg := range 128 {
+			g.Put(kg, "key-0", e)
+		}
+		g.Release()
+	}
 }
 
 func BenchmarkGet(b *testing.B) {

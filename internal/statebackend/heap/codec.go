@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/eddy-streams/eddy/internal/statebackend/stateio"
 	"github.com/eddy-streams/eddy/serde"
@@ -41,22 +42,104 @@ func hasRefs(t reflect.Type) bool {
 	return false
 }
 
-// deepCopier returns a function that copies a T through its codec, or nil
-// if a plain copy of a T shares nothing mutable. The function is used from
-// the task goroutine only.
-func deepCopier[T any](c serde.Codec[T]) func(T) T {
-	if !hasRefs(reflect.TypeFor[T]()) {
+// deepCopier returns a function that makes the T at p, a plain copy of
+// another, share nothing mutable with it, or nil if a plain copy of a T
+// already shares nothing mutable. It copies slices with reflect, once per
+// slice (elements without references in one copy); types it does not know
+// (none that have a default codec) go through their codec. The function is
+// used from the task goroutine only.
+func deepCopier[T any](c serde.Codec[T]) func(p *T) {
+	t := reflect.TypeFor[T]()
+	if !hasRefs(t) {
 		return nil
 	}
+	if cp, ok := compileCopier(t); ok {
+		return func(p *T) { cp(reflect.ValueOf(p).Elem()) }
+	}
+	return codecCopier(c)
+}
+
+// codecCopier returns a deep copier of T that goes through c: slower than
+// the reflect copier, but it copies whatever c encodes.
+func codecCopier[T any](c serde.Codec[T]) func(p *T) {
 	var buf []byte
-	return func(v T) T {
-		buf = c.Append(buf[:0], v)
+	return func(p *T) {
+		buf = c.Append(buf[:0], *p)
 		out, _, err := c.Decode(buf)
 		if err != nil {
 			panic(fmt.Sprintf("heap: copying a %v through its codec: %v", reflect.TypeFor[T](), err))
 		}
-		return out
+		*p = out
 	}
+}
+
+// copier replaces the references in the addressable value v by copies.
+type copier func(v reflect.Value)
+
+// compileCopier returns the copier of values of type t, nil if t holds no
+// references, and false if t holds references it cannot copy (maps,
+// pointers, interfaces, ...).
+func compileCopier(t reflect.Type) (copier, bool) {
+	if !hasRefs(t) {
+		return nil, true
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		elem, ok := compileCopier(t.Elem())
+		if !ok {
+			return nil, false
+		}
+		return func(v reflect.Value) {
+			if v.IsNil() {
+				return
+			}
+			// The capacity is kept so that user code appending to the
+			// copy does not reallocate at once.
+			c := reflect.MakeSlice(t, v.Len(), v.Cap())
+			reflect.Copy(c, v)
+			if elem != nil {
+				for i := range c.Len() {
+					elem(c.Index(i))
+				}
+			}
+			v.Set(c)
+		}, true
+	case reflect.Array:
+		elem, ok := compileCopier(t.Elem())
+		if !ok {
+			return nil, false
+		}
+		return func(v reflect.Value) {
+			for i := range v.Len() {
+				elem(v.Index(i))
+			}
+		}, true
+	case reflect.Struct:
+		type field struct {
+			index int
+			cp    copier
+		}
+		var fields []field
+		for i := range t.NumField() {
+			cp, ok := compileCopier(t.Field(i).Type)
+			if !ok {
+				return nil, false
+			}
+			if cp != nil {
+				fields = append(fields, field{i, cp})
+			}
+		}
+		return func(v reflect.Value) {
+			for _, f := range fields {
+				fv := v.Field(f.index)
+				if !fv.CanSet() { // unexported, as the codecs encode them
+					fv = reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem()
+				}
+				f.cp(fv)
+			}
+		}, true
+	}
+	return nil, false
 }
 
 // decodeAll decodes b, which must hold exactly one value.
@@ -118,14 +201,13 @@ func listOps[T any]() *kindOps[listVal[T]] {
 		return o
 	}
 	copyElem := deepCopier(c)
-	o.clone = func(l listVal[T]) listVal[T] {
-		out := listVal[T]{vals: slices.Clone(l.vals), ts: slices.Clone(l.ts)}
+	o.clone = func(l *listVal[T]) {
+		l.vals, l.ts = slices.Clone(l.vals), slices.Clone(l.ts)
 		if copyElem != nil {
-			for i, v := range out.vals {
-				out.vals[i] = copyElem(v)
+			for i := range l.vals {
+				copyElem(&l.vals[i])
 			}
 		}
-		return out
 	}
 	o.appendElems = func(dst []byte, l listVal[T], _ int64, withTS bool) ([]byte, bool) {
 		if len(l.vals) == 0 {
@@ -176,14 +258,15 @@ func mapOps[K comparable, V any]() *kindOps[map[K]mapVal[V]] {
 		return o
 	}
 	copyVal := deepCopier(vc)
-	o.clone = func(m S) S {
-		out := maps.Clone(m)
+	o.clone = func(m *S) {
+		out := maps.Clone(*m)
 		if copyVal != nil {
 			for k, mv := range out {
-				out[k] = mapVal[V]{copyVal(mv.v), mv.ts}
+				copyVal(&mv.v)
+				out[k] = mv
 			}
 		}
-		return out
+		*m = out
 	}
 	o.appendElems = func(dst []byte, m S, _ int64, withTS bool) ([]byte, bool) {
 		if len(m) == 0 {

@@ -36,19 +36,18 @@
 // is copy-on-write at two levels:
 //
 //   - The index. Each table's per-key-group maps are frozen (package cowmap):
-//     while a snapshot is in flight the task never writes them; inserts go
-//     to an overlay of the same shape, deletes of frozen keys leave
-//     tombstones in it, and lookups read the overlay first. When the last
-//     snapshot in flight is released (on the task goroutine), the overlay
-//     is merged into the maps, at a cost proportional to what was written
-//     meanwhile. A snapshot taken while another is in flight also keeps a
-//     copy of the overlay's index.
+//     the snapshot keeps the maps as they were, and the task's first write
+//     to a key group while a snapshot is in flight replaces that key
+//     group's map by a clone (a copy of the map's memory, without
+//     rehashing), which it then reads and writes in place. A key group is
+//     cloned at most once per snapshot, lookups stay one map access, and
+//     releasing a snapshot costs nothing.
 //   - The entries. Every snapshot bumps the table's epoch; an entry stamped
 //     with an older epoch may be read by a snapshot and is never changed:
 //     the first access of it (read or write, since reads refresh TTL
-//     timestamps and hand values to user code) replaces it in the overlay
+//     timestamps and hand values to user code) replaces it in the index
 //     by a copy, which is then changed in place as usual. The copy is deep
-//     for values holding slices, maps or pointers (through their codec), so
+//     for values holding slices (each slice copied once, with reflect), so
 //     that user code changing a value it got cannot reach the snapshot. The
 //     incremental TTL cleanup removes frozen entries that have expired
 //     entirely and skips the others.
@@ -58,8 +57,8 @@
 // changing it and writing it back while handling one element is fine.
 //
 // So the task pays, while a snapshot is in flight, one copy per entry it
-// touches and an extra map lookup on misses; with no snapshot in flight the
-// hot paths are unchanged (a branch). Timer services of package
+// touches and one map clone per key group it writes; with no snapshot in
+// flight the hot paths are unchanged (a branch). Timer services of package
 // statebackend register with the backend (AddSection) and are frozen the
 // same way in the same snapshot.
 //

@@ -13,11 +13,10 @@ import (
 
 // Snapshot takes a snapshot of every state of the backend (timer services
 // included) for checkpoint checkpointID. It is called on the task goroutine
-// and is cheap: it freezes each table's index (see package cowmap) in
-// constant time, without copying entries, when no other snapshot is in
-// flight. Until the snapshot is released, the task copies an entry on its
-// first access and keeps its changes in an overlay; Release merges them
-// back.
+// and is cheap: it freezes each table's index (see package cowmap) in time
+// proportional to the number of key groups, without copying entries. Until
+// the snapshot is released, the task copies an entry on its first access
+// and a key group's map on its first write; Release costs nothing more.
 //
 // Snapshot fails, naming the state, if a state's value (or map key) type has
 // no codec.

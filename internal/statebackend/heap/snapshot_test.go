@@ -57,7 +57,8 @@ func TestSnapshotCostIndependentOfState(t *testing.T) {
 }
 
 // TestSteadyStateAllocsAfterSnapshot checks that state access allocates
-// nothing once a snapshot is released (its overlay merged back).
+// nothing once a snapshot is released (entries and maps copied during it
+// are written in place again).
 func TestSteadyStateAllocsAfterSnapshot(t *testing.T) {
 	b := heap.New(keygroup.Range{Start: 0, End: 127}, &statetest.ManualClock{Millis: 1})
 	v, _ := heap.NewValue(b, state.Value[int]("v"), statebackend.VoidCodec)

@@ -65,9 +65,9 @@ type kindOps[S any] struct {
 	// expiredAll reports, without changing e, whether nothing of e's value
 	// is unexpired; nil for kinds whose entries expire as a whole.
 	expiredAll func(t *table[S], e *entry[S], now int64) bool
-	// clone returns a copy of v sharing nothing mutable with it; nil when
-	// a plain copy of S is one.
-	clone func(v S) S
+	// clone makes *v, a plain copy of another value, share nothing mutable
+	// with it; nil when a plain copy of S shares nothing mutable.
+	clone func(v *S)
 	// appendElems appends the number of elements of v and the elements, and
 	// reports whether there were any.
 	appendElems func(dst []byte, v S, ts int64, withTS bool) ([]byte, bool)
@@ -311,7 +311,7 @@ func (t *table[S]) lookup(kg int, k []byte) *entry[S] {
 }
 
 func (t *table[S]) lookupSnapshotting(kg int, k []byte) *entry[S] {
-	e, _ := t.g.Lookup(kg, k)
+	e := t.g.Get(kg, k)
 	if e != nil && e.epoch != t.g.Epoch() {
 		e = t.copyEntry(e)
 	}
@@ -322,7 +322,7 @@ func (t *table[S]) lookupSnapshotting(kg int, k []byte) *entry[S] {
 func (t *table[S]) copyEntry(e *entry[S]) *entry[S] {
 	c := &entry[S]{v: e.v, ts: e.ts, mapKey: e.mapKey, keyLen: e.keyLen, kg: e.kg, slot: e.slot, epoch: t.g.Epoch()}
 	if t.ops.clone != nil {
-		c.v = t.ops.clone(e.v)
+		t.ops.clone(&c.v)
 	}
 	if c.slot >= 0 {
 		t.live[c.slot] = c
