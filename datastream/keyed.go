@@ -2,6 +2,7 @@ package datastream
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/eddy-streams/eddy/internal/exchange"
 	"github.com/eddy-streams/eddy/internal/operator"
@@ -17,11 +18,34 @@ type KeyedStream[T any, K comparable] struct {
 	codec serde.Codec[K]
 }
 
+// hasPointer reports whether values of t hold pointers (at any depth of
+// arrays and struct fields).
+func hasPointer(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return true
+	case reflect.Array:
+		return hasPointer(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointer(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // KeyBy partitions s by key. The key type needs a canonical encoding: Go's
 // basic types, and arrays and structs of them, have one (package serde);
 // use KeyByCodec for others.
 func KeyBy[T any, K comparable](s *DataStream[T], key func(T) K) *KeyedStream[T, K] {
 	codec, err := serde.For[K]()
+	if err == nil && hasPointer(reflect.TypeFor[K]()) {
+		// Go compares pointers by identity, keys are compared by their
+		// encoding: refuse the ambiguity.
+		err = fmt.Errorf("key type %v holds pointers, which cannot be keys (keys are compared by value)", reflect.TypeFor[K]())
+	}
 	if err != nil {
 		s.env.fail(fmt.Errorf("KeyBy: %w; use KeyByCodec with an explicit codec", err))
 	}

@@ -22,10 +22,10 @@ type Codec[T any] interface {
 var ErrShort = errors.New("serde: input ends inside a value")
 
 // For returns the default codec for T: booleans, integers, floats, strings,
-// byte slices, and arrays, slices and structs of those (exported and
-// unexported fields alike, in declaration order). Other types (maps,
-// pointers, interfaces, channels, functions) have no default codec; give one
-// explicitly.
+// byte slices, and arrays, slices, structs (exported and unexported fields
+// alike, in declaration order) and pointers of those (nil or the pointee;
+// not recursive types). Other types (maps, interfaces, channels,
+// functions) have no default codec; give one explicitly.
 func For[T any]() (Codec[T], error) {
 	t := reflect.TypeFor[T]()
 	switch t.Kind() {
@@ -133,6 +133,12 @@ type encFunc = func(dst []byte, v reflect.Value) []byte
 type decFunc = func(src []byte, v reflect.Value) (int, error)
 
 func compile(t reflect.Type) (encFunc, decFunc, error) {
+	return compileIn(t, map[reflect.Type]bool{})
+}
+
+// compileIn compiles t; pointees lists the types being compiled under a
+// pointer, which a recursive type (a linked list) would reach again.
+func compileIn(t reflect.Type, pointees map[reflect.Type]bool) (encFunc, decFunc, error) {
 	switch t.Kind() {
 	case reflect.Bool:
 		return func(dst []byte, v reflect.Value) []byte {
@@ -193,7 +199,7 @@ func compile(t reflect.Type) (encFunc, decFunc, error) {
 				return k + int(n), nil
 			}, nil
 	case reflect.Array:
-		elemEnc, elemDec, err := compile(t.Elem())
+		elemEnc, elemDec, err := compileIn(t.Elem(), pointees)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -214,7 +220,7 @@ func compile(t reflect.Type) (encFunc, decFunc, error) {
 				return off, nil
 			}, nil
 	case reflect.Slice:
-		elemEnc, elemDec, err := compile(t.Elem())
+		elemEnc, elemDec, err := compileIn(t.Elem(), pointees)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -250,7 +256,7 @@ func compile(t reflect.Type) (encFunc, decFunc, error) {
 		fields := make([]field, 0, t.NumField())
 		for i := range t.NumField() {
 			f := t.Field(i)
-			enc, dec, err := compile(f.Type)
+			enc, dec, err := compileIn(f.Type, pointees)
 			if err != nil {
 				return nil, nil, fmt.Errorf("field %s: %w", f.Name, err)
 			}
@@ -279,6 +285,43 @@ func compile(t reflect.Type) (encFunc, decFunc, error) {
 					off += n
 				}
 				return off, nil
+			}, nil
+	case reflect.Pointer:
+		// A presence byte, then the pointee: nil stays nil; pointers to the
+		// same value decode to separate copies.
+		if pointees[t.Elem()] {
+			return nil, nil, fmt.Errorf("recursive type %v", t.Elem())
+		}
+		pointees[t.Elem()] = true
+		elemEnc, elemDec, err := compileIn(t.Elem(), pointees)
+		delete(pointees, t.Elem())
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(dst []byte, v reflect.Value) []byte {
+				if v.IsNil() {
+					return append(dst, 0)
+				}
+				return elemEnc(append(dst, 1), v.Elem())
+			}, func(src []byte, v reflect.Value) (int, error) {
+				if len(src) < 1 {
+					return 0, ErrShort
+				}
+				switch src[0] {
+				case 0:
+					v.SetZero()
+					return 1, nil
+				case 1:
+				default:
+					return 0, fmt.Errorf("serde: bad pointer marker %d", src[0])
+				}
+				p := reflect.New(t.Elem())
+				n, err := elemDec(src[1:], p.Elem())
+				if err != nil {
+					return 0, err
+				}
+				v.Set(p)
+				return 1 + n, nil
 			}, nil
 	}
 	return nil, nil, fmt.Errorf("unsupported kind %v", t.Kind())

@@ -2,6 +2,7 @@ package serde
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -50,8 +51,45 @@ func TestUnsupported(t *testing.T) {
 	if _, err := For[map[string]int](); err == nil {
 		t.Error("map accepted")
 	}
-	if _, err := For[struct{ P *int }](); err == nil {
-		t.Error("pointer field accepted")
+	if _, err := For[struct{ F func() }](); err == nil {
+		t.Error("func field accepted")
+	}
+	type node struct {
+		V    int
+		Next *node
+	}
+	if _, err := For[node](); err == nil || !strings.Contains(err.Error(), "recursive") {
+		t.Errorf("recursive type: %v", err)
+	}
+}
+
+func TestPointers(t *testing.T) {
+	type inner struct {
+		A int
+		S string
+	}
+	type outer struct {
+		P   *inner
+		Q   *inner
+		Ptr **int
+	}
+	c := MustFor[outer]()
+	n := 7
+	pn := &n
+	for _, v := range []outer{{}, {P: &inner{1, "x"}, Ptr: &pn}, {Q: &inner{}}} {
+		b := c.Append(nil, v)
+		got, k, err := c.Decode(b)
+		if err != nil || k != len(b) {
+			t.Fatalf("%+v: %v, %d of %d bytes", v, err, k, len(b))
+		}
+		if (got.P == nil) != (v.P == nil) || got.P != nil && *got.P != *v.P ||
+			(got.Q == nil) != (v.Q == nil) || got.Q != nil && *got.Q != *v.Q ||
+			(got.Ptr == nil) != (v.Ptr == nil) || got.Ptr != nil && **got.Ptr != **v.Ptr {
+			t.Errorf("round trip of %+v: %+v", v, got)
+		}
+	}
+	if _, _, err := c.Decode([]byte{7}); err == nil {
+		t.Error("bad marker decoded")
 	}
 }
 

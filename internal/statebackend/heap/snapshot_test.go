@@ -97,17 +97,17 @@ func TestSteadyStateAllocsAfterSnapshot(t *testing.T) {
 	}
 }
 
-type withPointer struct {
-	P *int
+type withFunc struct {
+	F func()
 }
 
 func TestRequireCodecs(t *testing.T) {
 	b := heap.NewWithOptions(keygroup.Range{Start: 0, End: 127}, nil, heap.Options{RequireCodecs: true})
-	_, err := heap.NewValue(b, state.Value[withPointer]("ptr"), statebackend.VoidCodec)
-	if err == nil || !strings.Contains(err.Error(), `"ptr"`) || !strings.Contains(err.Error(), "withPointer") {
+	_, err := heap.NewValue(b, state.Value[withFunc]("ptr"), statebackend.VoidCodec)
+	if err == nil || !strings.Contains(err.Error(), `"ptr"`) || !strings.Contains(err.Error(), "withFunc") {
 		t.Errorf("value without codec: %v", err)
 	}
-	_, err = heap.NewMap(b, state.Map[*int, int]("mk"), statebackend.VoidCodec)
+	_, err = heap.NewMap(b, state.Map[chan int, int]("mk"), statebackend.VoidCodec)
 	if err == nil || !strings.Contains(err.Error(), `"mk"`) || !strings.Contains(err.Error(), "map key") {
 		t.Errorf("map key without codec: %v", err)
 	}
@@ -124,7 +124,7 @@ func TestRequireCodecs(t *testing.T) {
 	if _, err := heap.NewValue(b, state.Value[int]("fine"), statebackend.VoidCodec); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := heap.NewMap(b, state.Map[string, withPointer]("bad"), statebackend.VoidCodec); err != nil {
+	if _, err := heap.NewMap(b, state.Map[string, withFunc]("bad"), statebackend.VoidCodec); err != nil {
 		t.Fatal(err)
 	}
 	_, err = b.Snapshot(1)

@@ -787,18 +787,18 @@ func (sumAgg) Merge(a, b int64) int64   { return a + b }
 // cannot be snapshotted, with an error naming it.
 func testSnapshotUnserializable(t *testing.T, e *env) {
 	e.snapshotter()
-	p := must(statebackend.NewValue(e.b, state.Value[*int]("pointers"), void))(t)
+	p := must(statebackend.NewValue(e.b, state.Value[chan int]("channels"), void))(t)
 	e.setKey("a")
-	x := 1
-	p.Update(&x)
-	if got, ok := p.Value(); !ok || got != &x {
+	x := make(chan int)
+	p.Update(x)
+	if got, ok := p.Value(); !ok || got != x {
 		t.Errorf("Value = %v, %v", got, ok)
 	}
 	_, err := e.b.(statebackend.Snapshotter).Snapshot(1)
-	errContains(t, "snapshot of a state without codec", err, `"pointers"`)
+	errContains(t, "snapshot of a state without codec", err, `"channels"`)
 	// A failed snapshot freezes nothing.
 	p.Clear()
-	p.Update(&x)
+	p.Update(x)
 }
 
 // testSnapshotPassThrough checks that restored state no handle was created
