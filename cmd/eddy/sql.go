@@ -19,12 +19,13 @@ type sqlOptions struct {
 	execute string
 	file    string
 	output  string
+	history string
 }
 
 func newSQLCmd() *cobra.Command {
 	var o sqlOptions
 	cmd := &cobra.Command{
-		Use:   "sql (-e STATEMENTS | -f FILE) [--output FILE.csv]",
+		Use:   "sql [-e STATEMENTS | -f FILE] [--output FILE.csv]",
 		Short: "Run Flink SQL statements on the local runtime",
 		Long: `Run a script of Flink SQL statements: DDL (CREATE TABLE/VIEW/FUNCTION, DROP),
 SET/RESET, SHOW, DESCRIBE, EXPLAIN, INSERT, EXECUTE STATEMENT SET and queries.
@@ -34,14 +35,24 @@ printed in the SQL client's tableau format with the change of each row (op);
 in batch mode ('execution.runtime-mode' = 'batch') only final rows. With
 --output, the final result of the last query (its changelog applied) is also
 written as CSV with a header row. An error stops the script: it is printed
-with its position and the exit status is 1.`,
+with its position and the exit status is 1.
+
+Without -e and -f, statements come from standard input when it is not a
+terminal, and otherwise an interactive shell opens, as Flink's SQL client:
+statements end with ';', results show in the mode of
+'sql-client.execution.result-mode' ('table', the default, 'changelog' or
+'tableau'), HELP; lists the commands and QUIT; or Ctrl-D leaves.`,
 		Example: `  eddy sql -e "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3'); SELECT * FROM t"
-  eddy sql -f script.sql --output result.csv`,
+  eddy sql -f script.sql --output result.csv
+  eddy sql`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (o.execute == "") == (o.file == "") {
-				return usagef("give exactly one of -e STATEMENTS and -f FILE")
+			if o.execute != "" && o.file != "" {
+				return usagef("give at most one of -e STATEMENTS and -f FILE")
+			}
+			if o.execute == "" && o.file == "" {
+				return runSQLShell(cmd, o)
 			}
 			text := o.execute
 			if o.file != "" {
@@ -58,6 +69,7 @@ with its position and the exit status is 1.`,
 	f.StringVarP(&o.execute, "execute", "e", "", "the statements to run")
 	f.StringVarP(&o.file, "file", "f", "", "a file of statements to run")
 	f.StringVarP(&o.output, "output", "o", "", "write the final result of the last query to this CSV file")
+	f.StringVar(&o.history, "history", "", "the interactive shell's history file (default $XDG_STATE_HOME/eddy/sql_history or ~/.eddy_sql_history)")
 	return cmd
 }
 
@@ -66,29 +78,10 @@ func runSQL(cmd *cobra.Command, text string, o sqlOptions) error {
 	s := eddysql.NewSession(eddysql.Options{Stdout: stdout})
 	var last *eddysql.Result
 	err := s.ExecuteScript(cmd.Context(), text, func(st ast.Stmt, r *eddysql.Result) error {
-		switch {
-		case r.IsQuery:
+		if r.IsQuery {
 			last = r
-			writeTableau(stdout, r, !r.Batch)
-			n := len(r.Rows)
-			fmt.Fprintf(stdout, "Received a total of %d %s\n", n, plural(n, "row"))
-		case r.JobID != "" && r.Kind == eddysql.ResultTable:
-			fmt.Fprintf(stdout, "[INFO] Job %s finished.\n", r.JobID)
-		case r.Kind == eddysql.ResultTable:
-			if _, ok := st.(*ast.Explain); ok && len(r.Rows) == 1 {
-				fmt.Fprintln(stdout, r.Rows[0].Values[0])
-				return nil
-			}
-			writeTableau(stdout, r, false)
-			n := len(r.Rows)
-			if n == 0 {
-				fmt.Fprintln(stdout, "Empty set")
-			} else {
-				fmt.Fprintf(stdout, "%d %s in set\n", n, plural(n, "row"))
-			}
-		default:
-			fmt.Fprintln(stdout, "[INFO] Execute statement succeeded.")
 		}
+		writeStatementResult(stdout, st, r)
 		return nil
 	})
 	if err != nil {
@@ -103,6 +96,34 @@ func runSQL(cmd *cobra.Command, text string, o sqlOptions) error {
 		}
 	}
 	return nil
+}
+
+// writeStatementResult prints what a statement returned as the SQL
+// client does: a query's changelog in tableau form, other rows as a table,
+// else a one-line message.
+func writeStatementResult(w io.Writer, st ast.Stmt, r *eddysql.Result) {
+	switch {
+	case r.IsQuery:
+		writeTableau(w, r, !r.Batch)
+		n := len(r.Rows)
+		fmt.Fprintf(w, "Received a total of %d %s\n", n, plural(n, "row"))
+	case r.JobID != "" && r.Kind == eddysql.ResultTable:
+		fmt.Fprintf(w, "[INFO] Job %s finished.\n", r.JobID)
+	case r.Kind == eddysql.ResultTable:
+		if _, ok := st.(*ast.Explain); ok && len(r.Rows) == 1 {
+			fmt.Fprintln(w, r.Rows[0].Values[0])
+			return
+		}
+		writeTableau(w, r, false)
+		n := len(r.Rows)
+		if n == 0 {
+			fmt.Fprintln(w, "Empty set")
+		} else {
+			fmt.Fprintf(w, "%d %s in set\n", n, plural(n, "row"))
+		}
+	default:
+		fmt.Fprintln(w, "[INFO] Execute statement succeeded.")
+	}
 }
 
 func plural(n int, word string) string {

@@ -64,8 +64,8 @@ func TestSQLErrorExitsOne(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
-	if _, _, code := eddy(t, "sql"); code != 2 {
-		t.Errorf("no statements: exit status %d, want 2", code)
+	if _, _, code := eddy(t, "sql", "-e", "SELECT 1", "-f", "x.sql"); code != 2 {
+		t.Errorf("both -e and -f: exit status %d, want 2", code)
 	}
 }
 
