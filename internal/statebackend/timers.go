@@ -1,14 +1,11 @@
 package statebackend
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 
-	"github.com/eddy-streams/eddy/internal/statebackend/cowmap"
+	"github.com/eddy-streams/eddy/internal/statebackend/lsm"
 	"github.com/eddy-streams/eddy/internal/statebackend/stateio"
 	"github.com/eddy-streams/eddy/serde"
 )
@@ -27,18 +24,51 @@ type Timer[N any] struct {
 // InternalTimerService). Timers are deduplicated per (key, namespace,
 // timestamp). It is used from the subtask's goroutine only.
 //
-// Timers are state: a timer service registers itself with its backend (if
-// the backend is a stateio.SectionHost, as the heap backend is) under the
-// state name TimerStatePrefix+name, is part of the backend's snapshots, by
-// key group, and gets back the timers of the backend's key groups when it
-// is created after the backend restored a snapshot. Its snapshots are
-// copy-on-write like the backend's tables.
+// Timers are state: a timer service is part of its backend's snapshots, by
+// key group, under the state name TimerStatePrefix+name, and gets back the
+// timers of the backend's key groups when it is created after the backend
+// restored a snapshot. Where the timers live is the backend's (a
+// timerStore): on the heap backend in memory, in queues registered with the
+// backend as a snapshot section (stateio.SectionHost) and snapshotted
+// copy-on-write like its tables; on the lsm backend in its database (Flink's
+// RocksDB backend default), so that memory does not grow with the number of
+// timers. The stream format is the same, so savepoints move between them.
 type TimerService[N any] struct {
-	b           Keyed
-	codec       serde.Codec[N]
-	meta        stateio.StateMeta
-	event, proc timerQueue[N]
-	buf         []byte
+	b     Keyed
+	meta  stateio.StateMeta
+	store timerStore[N]
+}
+
+// timerStore keeps the timers of a TimerService. Timers are per time domain
+// (stateio.EventTime, stateio.ProcessingTime) and identified by (key group,
+// encoded key, namespace, timestamp). The contract:
+//
+//   - add registers a timer unless it exists (deduplicated); remove deletes
+//     it if it exists. key is only read during the call.
+//   - earliest returns the smallest timestamp of a domain, without removing
+//     it, and false if the domain has no timer.
+//   - popDue removes and returns the first timer of a domain in the order
+//     (timestamp, key group, key‖namespace bytes) if its timestamp is at most
+//     until, so that every backend fires timers in the same order. The
+//     returned Timer is the caller's (its Key is not reused).
+//   - size counts the timers of a domain (for tests and metrics; it may
+//     scan).
+//   - freeze returns a view of every timer at the time of the call in the
+//     timer section format of docs/format/keyed-state.md, cheaply; load adds
+//     the timers of a restored section, of the backend's key groups only.
+//
+// A store is created registered with its backend's snapshots: the heap
+// store as a section (whose Freeze and load are the store's), the lsm store
+// as a state of the database, which the backend's snapshots and incremental
+// checkpoints include and its Restore fills.
+type timerStore[N any] interface {
+	add(domain, kg int, key []byte, ns N, ts int64)
+	remove(domain, kg int, key []byte, ns N, ts int64)
+	earliest(domain int) (int64, bool)
+	popDue(domain int, until int64) (Timer[N], bool)
+	size(domain int) int
+	freeze() stateio.FrozenSection
+	load(rs *stateio.RestoredState) error
 }
 
 // TimerStatePrefix starts the state names of timer services in snapshots.
@@ -85,59 +115,31 @@ func NewNamedTimerService[N any](b Keyed, name string, ns serde.Codec[N]) (*Time
 	if name == "" {
 		return nil, errors.New("statebackend: timer service with an empty name")
 	}
-	r := b.KeyGroupRange()
 	s := &TimerService[N]{
-		b:     b,
-		codec: ns,
+		b: b,
 		meta: stateio.StateMeta{
 			Name:          TimerStatePrefix + name,
 			Kind:          stateio.KindTimers,
 			Timestamps:    true,
 			NamespaceType: reflect.TypeFor[N]().String(),
 		},
-		event: timerQueue[N]{byID: cowmap.New[timerEntry[N]](r.Len()), kgStart: r.Start},
-		proc:  timerQueue[N]{byID: cowmap.New[timerEntry[N]](r.Len()), kgStart: r.Start},
 	}
+	if lb, ok := b.(*lsm.Backend); ok {
+		t, err := lsm.NewTimers(lb, s.meta)
+		if err != nil {
+			return nil, err
+		}
+		s.store = &lsmTimers[N]{t: t, codec: ns}
+		return s, nil
+	}
+	hs := newHeapTimers(b, s.meta, ns)
+	s.store = hs
 	if h, ok := b.(stateio.SectionHost); ok {
-		if err := h.AddSection(s, s.load); err != nil {
+		if err := h.AddSection(s, hs.load); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
-}
-
-// load adds the timers of a restored snapshot.
-func (s *TimerService[N]) load(rs *stateio.RestoredState) error {
-	r := s.b.KeyGroupRange()
-	return rs.ForEach(func(kg int, e *stateio.Entry) error {
-		if !r.Contains(kg) {
-			return nil
-		}
-		ns, n, err := s.codec.Decode(e.Namespace)
-		if err == nil && n != len(e.Namespace) {
-			err = fmt.Errorf("%d bytes left after the namespace", len(e.Namespace)-n)
-		}
-		if err != nil {
-			return fmt.Errorf("statebackend: cannot restore timers of %q: key group %d, key %x: namespace %x: %w", s.meta.Name, kg, e.Key, e.Namespace, err)
-		}
-		for _, el := range e.Elems {
-			q := &s.event
-			if el.Value[0] == stateio.ProcessingTime {
-				q = &s.proc
-			}
-			id := append(append(s.buf[:0], e.Key...), e.Namespace...)
-			id = binary.BigEndian.AppendUint64(id, uint64(el.TS))
-			s.buf = id
-			if q.byID.Get(kg-q.kgStart, id) != nil {
-				continue
-			}
-			q.push(&timerEntry[N]{
-				Timer: Timer[N]{Timestamp: el.TS, Key: slices.Clone(e.Key), KeyGroup: kg, Namespace: ns},
-				id:    string(id),
-			})
-		}
-		return nil
-	})
 }
 
 // Meta returns the timers' metadata in snapshots; with Freeze, it makes
@@ -146,238 +148,87 @@ func (s *TimerService[N]) Meta() *stateio.StateMeta { return &s.meta }
 
 // Freeze returns a frozen view of the timers for a snapshot of the backend.
 // It is called by the backend's Snapshot.
-func (s *TimerService[N]) Freeze() stateio.FrozenSection {
-	return &timerView[N]{
-		meta:    s.meta,
-		kgStart: s.event.kgStart,
-		event:   s.event.byID.Freeze(),
-		proc:    s.proc.byID.Freeze(),
-		s:       s,
-	}
-}
-
-// timerView is a frozen view of a timer service's timers.
-type timerView[N any] struct {
-	meta        stateio.StateMeta
-	kgStart     int
-	event, proc cowmap.View[timerEntry[N]]
-	s           *TimerService[N]
-}
-
-func (v *timerView[N]) Meta() *stateio.StateMeta { return &v.meta }
-
-func (v *timerView[N]) AppendKeyGroup(dst []byte, kg int) ([]byte, int) {
-	idx := kg - v.kgStart
-	if idx < 0 || idx >= v.event.Len() {
-		return dst, 0
-	}
-	n := 0
-	for domain, view := range [...]cowmap.View[timerEntry[N]]{stateio.EventTime: v.event, stateio.ProcessingTime: v.proc} {
-		view.Range(idx, func(id string, e *timerEntry[N]) {
-			// id is key | namespace | timestamp; e.index is not read.
-			kl := len(e.Key)
-			dst = stateio.AppendEntryHead(dst, id[:kl], id[kl:len(id)-8], 1)
-			dst = stateio.AppendTS(dst, e.Timestamp)
-			dst = append(dst, 1, byte(domain))
-			n++
-		})
-	}
-	return dst, n
-}
-
-func (v *timerView[N]) Release() {
-	v.s.event.byID.Release()
-	v.s.proc.byID.Release()
-}
+func (s *TimerService[N]) Freeze() stateio.FrozenSection { return s.store.freeze() }
 
 // RegisterEventTimeTimer registers a timer of the current key that fires
 // when the watermark reaches ts. Registering an existing timer again does
 // nothing.
-func (s *TimerService[N]) RegisterEventTimeTimer(ns N, ts int64) { s.register(&s.event, ns, ts) }
+func (s *TimerService[N]) RegisterEventTimeTimer(ns N, ts int64) {
+	s.register(stateio.EventTime, ns, ts)
+}
 
 // DeleteEventTimeTimer deletes an event-time timer of the current key, if it
 // exists.
-func (s *TimerService[N]) DeleteEventTimeTimer(ns N, ts int64) { s.delete(&s.event, ns, ts) }
+func (s *TimerService[N]) DeleteEventTimeTimer(ns N, ts int64) {
+	s.delete(stateio.EventTime, ns, ts)
+}
 
 // RegisterProcessingTimeTimer registers a timer of the current key that
 // fires when processing time reaches ts. Registering an existing timer again
 // does nothing.
-func (s *TimerService[N]) RegisterProcessingTimeTimer(ns N, ts int64) { s.register(&s.proc, ns, ts) }
+func (s *TimerService[N]) RegisterProcessingTimeTimer(ns N, ts int64) {
+	s.register(stateio.ProcessingTime, ns, ts)
+}
 
 // DeleteProcessingTimeTimer deletes a processing-time timer of the current
 // key, if it exists.
-func (s *TimerService[N]) DeleteProcessingTimeTimer(ns N, ts int64) { s.delete(&s.proc, ns, ts) }
+func (s *TimerService[N]) DeleteProcessingTimeTimer(ns N, ts int64) {
+	s.delete(stateio.ProcessingTime, ns, ts)
+}
 
 // AdvanceWatermark fires every event-time timer with a timestamp <= wm, in
 // timestamp order, removing it first and setting the backend's current key
 // to its key before calling fire. Timers registered by fire with a
 // timestamp <= wm fire in the same call; timers deleted by fire do not.
 func (s *TimerService[N]) AdvanceWatermark(wm int64, fire func(t Timer[N])) {
-	s.advance(&s.event, wm, fire)
+	s.advance(stateio.EventTime, wm, fire)
 }
 
 // NextProcessingTime returns the earliest processing-time timer's
 // timestamp, and false if there is none.
 func (s *TimerService[N]) NextProcessingTime() (int64, bool) {
-	if len(s.proc.heap) == 0 {
-		return 0, false
-	}
-	return s.proc.heap[0].Timestamp, true
+	return s.store.earliest(stateio.ProcessingTime)
 }
 
 // AdvanceProcessingTime fires every processing-time timer with a timestamp
 // <= now, as AdvanceWatermark does for event time.
 func (s *TimerService[N]) AdvanceProcessingTime(now int64, fire func(t Timer[N])) {
-	s.advance(&s.proc, now, fire)
+	s.advance(stateio.ProcessingTime, now, fire)
 }
 
-// NumEventTimeTimers returns the number of registered event-time timers.
-func (s *TimerService[N]) NumEventTimeTimers() int { return len(s.event.heap) }
+// NumEventTimeTimers returns the number of registered event-time timers. On
+// the lsm backend it counts them in the database.
+func (s *TimerService[N]) NumEventTimeTimers() int { return s.store.size(stateio.EventTime) }
 
 // NumProcessingTimeTimers returns the number of registered processing-time
-// timers.
-func (s *TimerService[N]) NumProcessingTimeTimers() int { return len(s.proc.heap) }
-
-// id returns the dedup key of a timer of the current key: key | namespace |
-// timestamp (8 bytes, big-endian). It is valid until the next call.
-func (s *TimerService[N]) id(ns N, ts int64) []byte {
-	s.buf = append(s.buf[:0], s.b.CurrentKey()...)
-	s.buf = s.codec.Append(s.buf, ns)
-	s.buf = binary.BigEndian.AppendUint64(s.buf, uint64(ts))
-	return s.buf
+// timers, as NumEventTimeTimers.
+func (s *TimerService[N]) NumProcessingTimeTimers() int {
+	return s.store.size(stateio.ProcessingTime)
 }
 
-func (s *TimerService[N]) register(q *timerQueue[N], ns N, ts int64) {
+func (s *TimerService[N]) register(domain int, ns N, ts int64) {
 	kg := s.b.CurrentKeyGroup()
 	if !s.b.KeyGroupRange().Contains(kg) {
 		panic(fmt.Sprintf("statebackend: timer registered with no current key (key group %d)", kg))
 	}
-	id := s.id(ns, ts)
-	if len(q.lastID) > 0 && bytes.Equal(id, q.lastID) {
-		return
-	}
-	q.lastID = append(q.lastID[:0], id...)
-	if q.byID.Get(kg-q.kgStart, id) != nil {
-		return
-	}
-	q.push(&timerEntry[N]{
-		Timer: Timer[N]{Timestamp: ts, Key: slices.Clone(s.b.CurrentKey()), KeyGroup: kg, Namespace: ns},
-		id:    string(id),
-	})
+	s.store.add(domain, kg, s.b.CurrentKey(), ns, ts)
 }
 
-func (s *TimerService[N]) delete(q *timerQueue[N], ns N, ts int64) {
+func (s *TimerService[N]) delete(domain int, ns N, ts int64) {
 	kg := s.b.CurrentKeyGroup()
 	if !s.b.KeyGroupRange().Contains(kg) {
 		return // no current key: no timer of it
 	}
-	if e := q.byID.Get(kg-q.kgStart, s.id(ns, ts)); e != nil {
-		q.removeAt(e.index)
-	}
+	s.store.remove(domain, kg, s.b.CurrentKey(), ns, ts)
 }
 
-func (s *TimerService[N]) advance(q *timerQueue[N], until int64, fire func(Timer[N])) {
-	for len(q.heap) > 0 && q.heap[0].Timestamp <= until {
-		e := q.heap[0]
-		q.removeAt(0)
-		s.b.SetCurrentKey(e.Key, e.KeyGroup)
-		fire(e.Timer)
-	}
-}
-
-// timerEntry is a registered timer. Everything but index is immutable, so
-// that snapshots read it while the task goes on.
-type timerEntry[N any] struct {
-	Timer[N]
-	id    string // see TimerService.id
-	index int    // position in timerQueue.heap
-}
-
-// timerQueue is a binary min-heap of timers ordered by timestamp (then key
-// group and id, so that the firing order is deterministic), with an index
-// for deduplication and deletion.
-type timerQueue[N any] struct {
-	heap []*timerEntry[N]
-	// byID indexes the timers by key-group index (KeyGroup - kgStart) and
-	// id, copy-on-write for snapshots.
-	byID    cowmap.Groups[timerEntry[N]]
-	kgStart int
-	// lastID is the id of the timer registered last, if it is still
-	// pending: operators often register the same timer twice in a row (a
-	// window's trigger timer and its cleanup timer), and this saves the
-	// second lookup.
-	lastID []byte
-}
-
-func (q *timerQueue[N]) less(i, j int) bool {
-	a, b := q.heap[i], q.heap[j]
-	if a.Timestamp != b.Timestamp {
-		return a.Timestamp < b.Timestamp
-	}
-	if a.KeyGroup != b.KeyGroup {
-		return a.KeyGroup < b.KeyGroup
-	}
-	return a.id < b.id
-}
-
-func (q *timerQueue[N]) swap(i, j int) {
-	q.heap[i], q.heap[j] = q.heap[j], q.heap[i]
-	q.heap[i].index = i
-	q.heap[j].index = j
-}
-
-func (q *timerQueue[N]) push(e *timerEntry[N]) {
-	e.index = len(q.heap)
-	q.heap = append(q.heap, e)
-	q.byID.Put(e.KeyGroup-q.kgStart, e.id, e)
-	q.up(e.index)
-}
-
-func (q *timerQueue[N]) removeAt(i int) {
-	e := q.heap[i]
-	q.byID.Delete(e.KeyGroup-q.kgStart, e.id)
-	q.lastID = q.lastID[:0]
-	last := len(q.heap) - 1
-	if i != last {
-		q.swap(i, last)
-	}
-	q.heap[last] = nil
-	q.heap = q.heap[:last]
-	if i != last {
-		if !q.down(i) {
-			q.up(i)
-		}
-	}
-}
-
-func (q *timerQueue[N]) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !q.less(i, p) {
+func (s *TimerService[N]) advance(domain int, until int64, fire func(Timer[N])) {
+	for {
+		t, ok := s.store.popDue(domain, until)
+		if !ok {
 			return
 		}
-		q.swap(i, p)
-		i = p
+		s.b.SetCurrentKey(t.Key, t.KeyGroup)
+		fire(t)
 	}
-}
-
-// down sifts i down and reports whether it moved.
-func (q *timerQueue[N]) down(i int) bool {
-	start, n := i, len(q.heap)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		c := l
-		if r := l + 1; r < n && q.less(r, l) {
-			c = r
-		}
-		if !q.less(c, i) {
-			break
-		}
-		q.swap(i, c)
-		i = c
-	}
-	return i > start
 }

@@ -78,10 +78,10 @@ type Backend struct {
 
 	states map[string]*stateInfo
 	nextID uint32
-	// sections are the timer services that take part in snapshots;
-	// restoredSections the restored timers no service claimed yet.
-	sections         map[string]stateio.Section
-	restoredSections map[string]*stateio.RestoredState
+	// sections are the sections (AddSection) that take part in
+	// snapshots. Timer services keep their timers in the database as
+	// states (NewTimers) instead.
+	sections map[string]stateio.Section
 
 	// snapshots counts the snapshots in flight; the DB is closed when the
 	// backend is closed and none is left.
@@ -134,7 +134,6 @@ func open(dir string, kgRange keygroup.Range, clock Clock, opts Options) (*Backe
 		keyGroup:         -1,
 		states:           make(map[string]*stateInfo),
 		sections:         make(map[string]stateio.Section),
-		restoredSections: make(map[string]*stateio.RestoredState),
 	}, nil
 }
 
@@ -211,7 +210,7 @@ func (b *Backend) Dir() string { return b.dir }
 // Restored state no handle has been created for yet is reported too.
 func (b *Backend) Keys(stateName string, fn func(encodedKey []byte, encodedNamespace []byte)) {
 	st, ok := b.states[stateName]
-	if !ok || b.closed {
+	if !ok || b.closed || st.meta.Kind == stateio.KindTimers {
 		return
 	}
 	lower, upper := rangeBounds(b.kgRange.Start, b.kgRange.End)
@@ -260,7 +259,7 @@ func (b *Backend) Close() error {
 	for _, st := range b.states {
 		st.closeCleaner()
 	}
-	b.sections, b.restoredSections = nil, nil
+	b.sections = nil
 	b.snapMu.Lock()
 	last := b.snapshots == 0 && !b.dbClosed
 	b.dbClosed = b.dbClosed || last

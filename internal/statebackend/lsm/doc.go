@@ -41,7 +41,7 @@
 // # Snapshots and checkpoints
 //
 // Backend.Snapshot takes a pebble snapshot (a sequence number: constant
-// time, nothing copied) and freezes the timer services; the snapshot is
+// time, nothing copied), which holds the timers too; the snapshot is
 // written (Snapshot.WriteKeyGroups) from another goroutine as the standard
 // keyed-state stream, iterating each key group's contiguous key range, so a
 // full snapshot of an lsm backend restores into a heap backend and back,
@@ -52,9 +52,9 @@
 // or off since is migrated then).
 //
 // CheckpointFiles flushes the memtables and makes a pebble checkpoint in a
-// directory (SSTs hard-linked), plus MetaFile (the state registrations:
-// names, kinds, types, ids, checksummed) and TimersFile (the timers as a
-// stream). SST names are stable within a lineage (BackendID), so the
+// directory (SSTs hard-linked), plus MetaFile (the state registrations,
+// timers included: names, kinds, types, ids, checksummed) and TimersFile
+// (other snapshot sections as a stream, normally empty). SST names are stable within a lineage (BackendID), so the
 // runtime uploads only the files the previous checkpoint did not have
 // (IncrementalSnapshot.NewFiles) and reference-counts shared ones.
 // RestoreFromFiles opens a database from downloaded checkpoints: directly
@@ -63,12 +63,25 @@
 //
 // # Timers
 //
-// Timer services (package statebackend) register with the backend as
-// snapshot sections (AddSection) and keep their timers in their in-memory
-// queues, as with the heap backend; snapshots and incremental checkpoints
-// include them as a section of the stream. This departs from Flink's
-// RocksDB backend, which by default keeps timers in the database, so
-// timers must fit in memory.
+// Timer services (package statebackend) keep their timers in the database,
+// as Flink's RocksDB backend does by default, so that memory does not grow
+// with the number of timers: Timers (NewTimers) is a state of kind timers
+// with one pebble key per timer, laid out so that a key group's timers of
+// one time domain are one range in firing order. Registering is a Set (the
+// key is the timer, so it deduplicates itself), deleting a Delete. Each
+// key group caches its first few timers per domain, and a min-heap orders
+// the key groups by their earliest timer, so the earliest timer and the
+// due timers are found without reading the database, which is read again
+// (from after the last cached timer, never over the tombstones of fired
+// timers) only when a key group's cache runs empty; the cache is bounded
+// per key group, not by the number of timers. Counting timers scans them.
+//
+// Timers are in snapshots (written from the pebble snapshot in the stream's
+// timer format, one entry per timer, as the heap backend writes them) and
+// in incremental checkpoints (as SSTs like any state; EDDY-TIMERS holds
+// only other sections, normally none). Restore writes restored timers into
+// the database, where a timer service of their name claims them; rescaling
+// copies them with their key groups.
 //
 // A Backend and its handles are used from one goroutine; a Snapshot's
 // WriteKeyGroups from any.

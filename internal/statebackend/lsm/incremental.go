@@ -22,8 +22,10 @@ const (
 	// MetaFile holds the backend's state registrations (names, kinds,
 	// types, ids), its key-group range and lineage id, checksummed.
 	MetaFile = "EDDY-META"
-	// TimersFile holds the timer services' timers as a keyed-state stream
-	// (docs/format/keyed-state.md) of the backend's key-group range.
+	// TimersFile holds the backend's snapshot sections (AddSection) as a
+	// keyed-state stream (docs/format/keyed-state.md) of its key-group
+	// range. Timers are in the database, so it normally holds no state;
+	// older checkpoints have their timers here, and restore reads them.
 	TimersFile = "EDDY-TIMERS"
 )
 
@@ -112,7 +114,7 @@ func (b *Backend) CheckpointFiles(checkpointID int64, dir string) (*IncrementalS
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("lsm: checkpoint %d: %w", checkpointID, err)
 	}
-	if err := b.writeTimers(filepath.Join(dir, TimersFile), checkpointID); err != nil {
+	if err := b.writeSections(filepath.Join(dir, TimersFile), checkpointID); err != nil {
 		return fail(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, MetaFile), b.appendMeta(nil, checkpointID), 0o644); err != nil {
@@ -136,9 +138,10 @@ func (b *Backend) CheckpointFiles(checkpointID int64, dir string) (*IncrementalS
 	return s, nil
 }
 
-// writeTimers writes the timer sections (and restored timers no service
-// claimed) as a stream of the backend's key groups.
-func (b *Backend) writeTimers(path string, checkpointID int64) error {
+// writeSections writes the sections (AddSection) as a stream of the
+// backend's key groups. Timers are in the database, so the stream is
+// usually empty.
+func (b *Backend) writeSections(path string, checkpointID int64) error {
 	var parts []part
 	var frozen []stateio.FrozenSection
 	for _, name := range sortedKeys(b.sections) {
@@ -146,10 +149,6 @@ func (b *Backend) writeTimers(path string, checkpointID int64) error {
 		frozen = append(frozen, f)
 		parts = append(parts, part{meta: *f.Meta(), frozen: f})
 	}
-	for _, name := range sortedKeys(b.restoredSections) {
-		parts = append(parts, part{meta: *b.restoredSections[name].Meta(), frozen: b.restoredSections[name]})
-	}
-	slices.SortFunc(parts, func(a, c part) int { return strings.Compare(a.meta.Name, c.meta.Name) })
 	defer func() {
 		for _, f := range frozen {
 			f.Release()
@@ -299,7 +298,7 @@ func parseMeta(data []byte) (*checkpointMeta, error) {
 		s.meta.NamespaceType = r.str("a namespace type")
 		s.meta.ValueType = r.str("a value type")
 		s.meta.UserKeyType = r.str("a map key type")
-		if r.err == nil && (s.meta.Kind < stateio.KindValue || s.meta.Kind >= stateio.KindTimers || s.id >= m.nextID) {
+		if r.err == nil && (s.meta.Kind < stateio.KindValue || s.meta.Kind > stateio.KindTimers || s.id >= m.nextID) {
 			return nil, fmt.Errorf("%w: checkpoint metadata: state %q has kind %d and id %d", stateio.ErrCorrupt, s.meta.Name, kf[0], s.id)
 		}
 		m.states = append(m.states, s)
@@ -336,8 +335,10 @@ func readMeta(dir string) (*checkpointMeta, error) {
 // as it is; the backend continues the source's lineage (BackendID).
 // Otherwise every source is opened read-only and the entries of the key
 // groups kgRange are copied into a fresh database, renumbering states by
-// name. The sources are never changed. Timers come back from the sources'
-// TimersFile, and states are claimed by handles, as after Restore.
+// name (timers are states too, so only the key groups kgRange of them come
+// back). The sources are never changed. Sections (and the timers of older
+// checkpoints) come back from the sources' TimersFile, and states and
+// timers are claimed by handles and timer services, as after Restore.
 func RestoreFromFiles(dir string, kgRange keygroup.Range, clock Clock, opts Options, sources ...string) (*Backend, error) {
 	var metas []*checkpointMeta
 	var dirs []string

@@ -19,10 +19,11 @@ func TestLargerThanMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 64 MB")
 	}
-	const (
-		n       = 500_000
-		valSize = 128
-	)
+	const valSize = 128
+	n := 500_000
+	if raceEnabled { // the race detector makes pebble about ten times slower
+		n = 100_000
+	}
 	r := keygroup.Range{Start: 0, End: maxPar - 1}
 	b := must(lsm.New(t.TempDir(), r, &statetest.ManualClock{}, lsm.Options{BlockCacheSize: 2 << 20, MemTableSize: 2 << 20}))(t)
 	defer b.Close()

@@ -27,29 +27,22 @@ func (b *Backend) Snapshot(checkpointID int64) (stateio.Snapshot, error) {
 		return nil, fmt.Errorf("lsm: cannot snapshot: %w", errClosed)
 	}
 	s := &snapshot{id: checkpointID, kgRange: b.kgRange, b: b, snap: b.db.NewSnapshot()}
-	names := make([]string, 0, len(b.states)+len(b.sections)+len(b.restoredSections))
+	names := make([]string, 0, len(b.states)+len(b.sections))
 	for name := range b.states {
 		names = append(names, name)
 	}
 	for name := range b.sections {
 		names = append(names, name)
 	}
-	for name := range b.restoredSections {
-		names = append(names, name)
-	}
 	slices.Sort(names)
 	for _, name := range names {
-		switch {
-		case b.states[name] != nil:
-			st := b.states[name]
+		if st := b.states[name]; st != nil { // timers too: they are in the database
 			s.parts = append(s.parts, part{meta: st.meta, id: st.id})
-		case b.sections[name] != nil:
-			f := b.sections[name].Freeze()
-			s.sections = append(s.sections, f)
-			s.parts = append(s.parts, part{frozen: f})
-		default:
-			s.parts = append(s.parts, part{frozen: b.restoredSections[name]}) // immutable
+			continue
 		}
+		f := b.sections[name].Freeze()
+		s.sections = append(s.sections, f)
+		s.parts = append(s.parts, part{frozen: f})
 	}
 	b.snapMu.Lock()
 	b.snapshots++
@@ -68,8 +61,8 @@ type snapshot struct {
 	released atomic.Bool
 }
 
-// part is a state of a snapshot: a state in the database (meta, id) or a
-// frozen timer section.
+// part is a state of a snapshot: a state (or timers) in the database (meta,
+// id) or a frozen section.
 type part struct {
 	meta   stateio.StateMeta
 	id     uint32
@@ -149,6 +142,9 @@ func (v *stateView) AppendKeyGroup(dst []byte, kg int) ([]byte, int) {
 	if v.err != nil || v.it == nil {
 		return dst, 0
 	}
+	if v.meta.Kind == stateio.KindTimers {
+		return v.appendTimers(dst, kg)
+	}
 	lo, hi := stateBounds(kg, v.id)
 	var p parsedKey
 	n, ne := 0, 0
@@ -224,7 +220,12 @@ func (s *snapshot) Release() {
 		f.Release()
 	}
 	s.parts, s.sections = nil, nil
-	b := s.b
+	s.b.releaseSnapshot()
+}
+
+// releaseSnapshot ends a view of the database (a Snapshot, a frozen
+// Timers): the last one after Close closes the database.
+func (b *Backend) releaseSnapshot() {
 	b.snapMu.Lock()
 	b.snapshots--
 	last := b.closed && b.snapshots == 0 && !b.dbClosed
@@ -245,7 +246,8 @@ func (s *snapshot) Release() {
 //
 // Restored states are claimed by handles created afterwards on their names,
 // if their kinds and types match the ones recorded in the stream (otherwise
-// the creation fails naming the state); restored timers by timer services.
+// the creation fails naming the state); restored timers by timer services
+// (NewTimers).
 // Restore must be called before handles and timer services of those names
 // exist. Restored state no handle claimed is kept in later snapshots.
 func (b *Backend) Restore(r io.Reader) error {
@@ -262,35 +264,24 @@ func (b *Backend) Restore(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("lsm: restore: %w", err)
 	}
-	// Check everything before writing anything.
-	timers := make(map[string]*stateio.RestoredState)
+	// Check everything before writing anything. Timers are a state like
+	// the others: written into the database, claimed by a timer service.
 	for _, rs := range s.States {
 		m := rs.Meta()
 		name := m.Name
 		if _, ok := b.sections[name]; ok {
-			return fmt.Errorf("lsm: cannot restore state %q: its timer service was created before Restore", name)
+			return fmt.Errorf("lsm: cannot restore state %q: a section of that name was registered before Restore", name)
 		}
 		st := b.states[name]
-		if m.Kind == stateio.KindTimers {
-			if st != nil {
-				return fmt.Errorf("lsm: cannot restore timers %q: the name is taken by a state", name)
-			}
-			if old, ok := b.restoredSections[name]; ok {
-				if rs, err = old.Merge(rs); err != nil {
-					return fmt.Errorf("lsm: restore: %w", err)
-				}
-			}
-			timers[name] = rs
-			continue
-		}
-		if _, ok := b.restoredSections[name]; ok {
-			return fmt.Errorf("lsm: cannot restore state %q: the name is taken by restored timers", name)
-		}
 		if st == nil {
 			continue
 		}
 		if st.claimed {
-			return fmt.Errorf("lsm: cannot restore state %q: it was created before Restore", name)
+			what := "it was created"
+			if st.meta.Kind == stateio.KindTimers {
+				what = "its timer service was created"
+			}
+			return fmt.Errorf("lsm: cannot restore state %q: %s before Restore", name, what)
 		}
 		if st.meta != *m {
 			return fmt.Errorf("lsm: restore: state %q is described differently by two snapshot streams: %+v and %+v", name, st.meta, *m)
@@ -305,9 +296,6 @@ func (b *Backend) Restore(r io.Reader) error {
 	defer w.close()
 	for _, rs := range s.States {
 		m := rs.Meta()
-		if m.Kind == stateio.KindTimers {
-			continue
-		}
 		st := b.states[m.Name]
 		if st == nil {
 			st = b.newState(*m)
@@ -325,9 +313,6 @@ func (b *Backend) Restore(r io.Reader) error {
 	if err := w.flush(); err != nil {
 		return fmt.Errorf("lsm: restore: %w", err)
 	}
-	for name, rs := range timers {
-		b.restoredSections[name] = rs
-	}
 	return nil
 }
 
@@ -336,6 +321,11 @@ func writeRestored(w *batchWriter, st *stateInfo, rs *stateio.RestoredState) err
 	m := rs.Meta()
 	var k, mk, v []byte
 	return rs.ForEach(func(kg int, e *stateio.Entry) error {
+		if m.Kind == stateio.KindTimers {
+			var err error
+			k, v, err = writeTimers(w, k, v, kg, st.id, e)
+			return err
+		}
 		k = appendEntryKey(k[:0], kg, st.id, e.Key, e.Namespace)
 		switch m.Kind {
 		case stateio.KindList:
@@ -384,10 +374,11 @@ func Restore(dir string, kgRange keygroup.Range, clock Clock, opts Options, read
 	return b, nil
 }
 
-// AddSection registers a timer service to be part of the backend's
-// snapshots and gives it its restored timers, if any. It implements
-// stateio.SectionHost. Timers stay in the timer service's in-memory queues
-// (see the package documentation).
+// AddSection registers a section to be part of the backend's snapshots. It
+// implements stateio.SectionHost. Timer services do not use it on this
+// backend: their timers are a state in the database (NewTimers), and
+// restored timers are claimed by NewTimers, so no restored state is ever
+// passed to load.
 func (b *Backend) AddSection(s stateio.Section, load func(*stateio.RestoredState) error) error {
 	m := s.Meta()
 	if b.closed {
@@ -398,15 +389,6 @@ func (b *Backend) AddSection(s stateio.Section, load func(*stateio.RestoredState
 	}
 	if _, ok := b.sections[m.Name]; ok {
 		return fmt.Errorf("lsm: cannot register %q: %w", m.Name, stateio.ErrNameTaken)
-	}
-	if rs, ok := b.restoredSections[m.Name]; ok {
-		if err := rs.Meta().Check(*m); err != nil {
-			return fmt.Errorf("lsm: %w", err)
-		}
-		if err := load(rs); err != nil {
-			return err
-		}
-		delete(b.restoredSections, m.Name)
 	}
 	b.sections[m.Name] = s
 	return nil
