@@ -113,6 +113,11 @@ func TestRunFromJSONPlan(t *testing.T) {
 	for _, q := range []string{
 		"SELECT MOD(a, 3) AS k, COUNT(*), SUM(a), MAX(b) FROM g WHERE a > 5 GROUP BY MOD(a, 3)",
 		"SELECT x.a, y.b FROM g x JOIN g y ON x.a = y.a + 1 WHERE x.a < 10",
+		"SELECT x.a, y.b FROM g x LEFT JOIN g y ON x.a = y.a * 2 AND y.b <> 'z'",
+		"SELECT a, b FROM g WHERE a NOT IN (SELECT a * 3 FROM g) INTERSECT SELECT a, b FROM g WHERE a > 10",
+		"SELECT * FROM (SELECT b, a, ROW_NUMBER() OVER (PARTITION BY b ORDER BY a DESC) AS rn FROM g) WHERE rn <= 2",
+		"SELECT a, x FROM g CROSS JOIN UNNEST(ARRAY[a, a + 1]) WITH ORDINALITY AS u(x, i) WHERE i = 2",
+		"SELECT a, b FROM g ORDER BY b DESC, a LIMIT 4 OFFSET 1",
 	} {
 		stmt, err := parser.ParseQuery(q)
 		if err != nil {

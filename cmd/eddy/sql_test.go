@@ -84,7 +84,7 @@ func TestNexmarkSQLEqualsDataStream(t *testing.T) {
 			t.Errorf("%s: --api sql wrote %d bytes, --api datastream %d, and they differ", q, len(b), len(a))
 		}
 	}
-	if _, _, code := eddy(t, "nexmark", "run", "--query", "q8", "--events", "10", "--api", "sql"); code != 2 {
-		t.Errorf("--api sql with a query without SQL version: exit status %d, want 2", code)
+	if _, _, code := eddy(t, "nexmark", "run", "--query", "q13", "--events", "10", "--api", "sql"); code != 2 {
+		t.Errorf("--api sql with a query without a version: exit status %d, want 2", code)
 	}
 }

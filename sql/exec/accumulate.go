@@ -33,6 +33,7 @@ type aggregator struct {
 	// value's count (in the map state) instead of the extreme alone.
 	retract bool
 	counts  countStore
+	ops     []aggOp // of addAt, chosen at its first row
 }
 
 // countStore keeps per-group counts of values (DISTINCT, MIN/MAX under
@@ -82,29 +83,36 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 				continue // aggregates skip NULLs
 			}
 		}
-		if c.Distinct {
-			k := countKey(prefix, i, v)
-			n, _ := a.counts.Get(k)
-			if retract {
-				n--
-			} else {
-				n++
-			}
-			if n <= 0 {
-				a.counts.Remove(k)
-			} else {
-				a.counts.Put(k, n)
-			}
-			// Only the first occurrence counts, only the last retracts.
-			if retract && n != 0 || !retract && n != 1 {
-				continue
-			}
-		}
-		if err := a.addOne(&g.Accs[i], c, i, v, retract, prefix); err != nil {
+		if err := a.addValue(g, i, v, retract, prefix); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addValue accumulates or retracts non-null value v (nil for COUNT(*)) of
+// call i.
+func (a *aggregator) addValue(g *groupAcc, i int, v any, retract bool, prefix string) error {
+	c := a.calls[i]
+	if c.Distinct {
+		k := countKey(prefix, i, v)
+		n, _ := a.counts.Get(k)
+		if retract {
+			n--
+		} else {
+			n++
+		}
+		if n <= 0 {
+			a.counts.Remove(k)
+		} else {
+			a.counts.Put(k, n)
+		}
+		// Only the first occurrence counts, only the last retracts.
+		if retract && n != 0 || !retract && n != 1 {
+			return nil
+		}
+	}
+	return a.addOne(&g.Accs[i], c, i, v, retract, prefix)
 }
 
 func (a *aggregator) addOne(acc *aggAcc, c plan.AggCall, i int, v any, retract bool, prefix string) error {
@@ -201,55 +209,65 @@ func extremeValue(acc *aggAcc, t types.Type) (any, error) {
 // results returns the calls' current values.
 func (a *aggregator) results(g *groupAcc, prefix string) ([]any, error) {
 	out := make([]any, len(a.calls))
-	for i, c := range a.calls {
-		acc := &g.Accs[i]
-		t := c.Type
-		switch c.Func {
-		case "COUNT":
-			out[i] = acc.N
-		case "SUM", "SUM0", "AVG":
-			if acc.N == 0 {
-				if c.Func == "SUM0" {
-					out[i] = zeroOf(t)
-				}
-				continue
-			}
-			out[i] = sumValue(acc, t, c.Func == "AVG")
-		case "MIN", "MAX":
-			if a.retract {
-				var best any
-				a.counts.Each(prefix+string(rune('A'+i))+"\x00", func(k string, n int64) {
-					if n <= 0 {
-						return
-					}
-					_, s, _ := cutNul(k)
-					v, err := plan.ParseValue(plainType(t), s)
-					if err != nil {
-						return
-					}
-					if best == nil {
-						best = v
-						return
-					}
-					d := compareValues(v, best)
-					if c.Func == "MIN" && d < 0 || c.Func == "MAX" && d > 0 {
-						best = v
-					}
-				})
-				out[i] = best
-				continue
-			}
-			if !acc.Set {
-				continue
-			}
-			v, err := extremeValue(acc, t)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = narrow(t, v)
+	for i := range a.calls {
+		v, err := a.result(g, i, prefix)
+		if err != nil {
+			return nil, err
 		}
+		out[i] = v
 	}
 	return out, nil
+}
+
+// result returns the current value of call i (nil for NULL).
+func (a *aggregator) result(g *groupAcc, i int, prefix string) (any, error) {
+	c := a.calls[i]
+	acc := &g.Accs[i]
+	t := c.Type
+	switch c.Func {
+	case "COUNT":
+		return acc.N, nil
+	case "SUM", "SUM0", "AVG":
+		if acc.N == 0 {
+			if c.Func == "SUM0" {
+				return zeroOf(t), nil
+			}
+			return nil, nil
+		}
+		return sumValue(acc, t, c.Func == "AVG"), nil
+	case "MIN", "MAX":
+		if a.retract {
+			var best any
+			a.counts.Each(prefix+string(rune('A'+i))+"\x00", func(k string, n int64) {
+				if n <= 0 {
+					return
+				}
+				_, s, _ := cutNul(k)
+				v, err := plan.ParseValue(plainType(t), s)
+				if err != nil {
+					return
+				}
+				if best == nil {
+					best = v
+					return
+				}
+				d := compareValues(v, best)
+				if c.Func == "MIN" && d < 0 || c.Func == "MAX" && d > 0 {
+					best = v
+				}
+			})
+			return best, nil
+		}
+		if !acc.Set {
+			return nil, nil
+		}
+		v, err := extremeValue(acc, t)
+		if err != nil {
+			return nil, err
+		}
+		return narrow(t, v), nil
+	}
+	return nil, nil
 }
 
 func cutNul(s string) (string, string, bool) {

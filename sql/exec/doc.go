@@ -8,12 +8,21 @@
 // of their key columns (package vector's row format, stable across
 // processes), partitioned through the runtime's KeyBy; the keyed operators
 // behind it (group and window aggregation, joins, limit) keep their state
-// in the runtime's keyed state, and emit chunks again.
+// in the runtime's keyed state, and emit chunks again. In front of the
+// aggregations a row stays in its chunk (keyedRow.src) and is read typed,
+// never boxed; HOP windows are aggregated per slice.
 //
 // One file per concept: eval.go compiles expressions, job.go walks the
 // plan, scan.go and src_*.go are the sources, calc.go the stateless
-// operators, groupagg.go/accumulate.go the aggregations, windowagg.go the
-// window aggregations, join.go the regular join, sink.go the sinks, and
+// operators, groupagg.go/accumulate.go the aggregations (and the window
+// aggregations), aggfast.go their typed paths, exchange.go the exchange
+// that feeds them, slicewin.go slice-based HOP aggregation, firebatch.go
+// the batching of fired windows, window_proctime.go the processing-time window
+// aggregation, join.go the regular joins (inner, outer, semi, anti),
+// join_interval.go, join_window.go and join_temporal.go the time-bounded
+// joins, topn.go Top-N, deduplication and window Top-N, over.go OVER
+// aggregations, setop.go INTERSECT/EXCEPT, unnest.go UNNEST, sort.go
+// ORDER BY, build_ops.go builds those, sink.go the sinks, and
 // connectors.go registers the connectors' options with package
 // sql/catalog.
 package exec

@@ -2,8 +2,9 @@ package exec
 
 import (
 	"fmt"
-	"slices"
+	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/sql/plan"
@@ -67,9 +68,11 @@ type groupAggFunc struct {
 	retract  bool
 	outTypes []types.Type
 
-	st  aggState
-	agg *aggregator
-	out *rowBuilder
+	st   aggState
+	agg  *aggregator
+	out  *rowBuilder
+	keys []any
+	res  *vector.Chunk // results of the typed path
 }
 
 func (f *groupAggFunc) Open(rc *datastream.RuntimeContext) error {
@@ -80,6 +83,7 @@ func (f *groupAggFunc) Open(rc *datastream.RuntimeContext) error {
 	f.st = st
 	f.agg = &aggregator{calls: f.spec.Calls, retract: f.retract, counts: mapCounts{st.counts}}
 	f.out = newRowBuilder(f.outTypes)
+	f.res = vector.NewChunk(f.outTypes[len(f.spec.Keys):], 2)
 	return nil
 }
 
@@ -93,10 +97,17 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 			return nil // nothing to retract from (state expired or never existed)
 		}
 		g = newGroupAcc(len(f.spec.Calls))
-	} else {
-		g.Accs = slices.Clone(g.Accs)
 	}
-	keys := r.vals[:len(f.spec.Keys)]
+	// g.Accs is changed in place: the heap backend hands out a copy of an
+	// entry a snapshot may still read, so no clone is needed here.
+	if r.src != nil {
+		return f.processTyped(r, g, exists, retract, out)
+	}
+	keys := f.keys[:0]
+	for j := range f.spec.Keys {
+		keys = append(keys, r.value(j))
+	}
+	f.keys = keys
 	var prev []any
 	var err error
 	if exists {
@@ -104,7 +115,7 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 			return err
 		}
 	}
-	if err := f.agg.add(&g, r.vals, retract, ""); err != nil {
+	if err := f.agg.addRow(&g, r, retract, ""); err != nil {
 		return err
 	}
 	if g.Rows <= 0 {
@@ -139,6 +150,100 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 	return nil
 }
 
+// processTyped is ProcessElement for a row that points into its chunk:
+// keys are copied from the input lanes and results written into lanes, so
+// nothing is boxed for the common calls. f.res holds the results before
+// (row 0, when the group existed) and after the row.
+func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists, retract bool, out datastream.Collector[*vector.Chunk]) error {
+	f.res.Reset()
+	if exists {
+		if err := f.agg.appendResults(f.res.Cols, &g, ""); err != nil {
+			return err
+		}
+		f.res.SetLen(1)
+	}
+	if err := f.agg.addRow(&g, r, retract, ""); err != nil {
+		return err
+	}
+	c := vector.NewChunk(f.outTypes, 2)
+	if g.Rows <= 0 {
+		if exists {
+			f.emit(c, vector.Delete, r, 0)
+		}
+		f.st.acc.Clear()
+		f.st.counts.Clear()
+	} else {
+		if err := f.agg.appendResults(f.res.Cols, &g, ""); err != nil {
+			return err
+		}
+		cur := f.res.Len()
+		f.res.SetLen(cur + 1)
+		switch {
+		case !exists:
+			f.emit(c, vector.Insert, r, cur)
+		case !sameRow(f.res, 0, cur):
+			f.emit(c, vector.UpdateBefore, r, 0)
+			f.emit(c, vector.UpdateAfter, r, cur)
+		}
+		f.st.acc.Update(g)
+	}
+	if c.Len() > 0 {
+		out.Collect(c)
+	}
+	return nil
+}
+
+// emit appends to c a row of r's keys and results row res of f.res.
+func (f *groupAggFunc) emit(c *vector.Chunk, kind vector.RowKind, r *keyedRow, res int) {
+	nk := len(f.spec.Keys)
+	for j := range nk {
+		src, dst := r.src.Cols[j], c.Cols[j]
+		if src.Lane() == dst.Lane() {
+			dst.AppendFrom(src, r.at)
+		} else if err := dst.Append(src.Get(r.at)); err != nil {
+			dst.AppendNull() // the plan's key types disagree: a bug, kept rectangular
+		}
+	}
+	for j, v := range f.res.Cols {
+		c.Cols[nk+j].AppendFrom(v, res)
+	}
+	c.AppendKind(kind)
+}
+
+// sameRow reports whether rows i and j of c hold equal values (NULLs
+// equal), as valuesEqual does for Go values.
+func sameRow(c *vector.Chunk, i, j int) bool {
+	for _, v := range c.Cols {
+		ni, nj := v.IsNull(i), v.IsNull(j)
+		if ni || nj {
+			if ni != nj {
+				return false
+			}
+			continue
+		}
+		switch v.Lane() {
+		case vector.LaneBool:
+			if v.BoolAt(i) != v.BoolAt(j) {
+				return false
+			}
+		case vector.LaneInt64:
+			if v.Int64At(i) != v.Int64At(j) {
+				return false
+			}
+		case vector.LaneFloat64:
+			a, b := v.Float64At(i), v.Float64At(j)
+			if math.Float64bits(a) != math.Float64bits(b) && !(math.IsNaN(a) && math.IsNaN(b)) {
+				return false
+			}
+		default:
+			if valueKey(v.Get(i)) != valueKey(v.Get(j)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func concat(a, b []any) []any {
 	out := make([]any, 0, len(a)+len(b))
 	return append(append(out, a...), b...)
@@ -153,10 +258,11 @@ type windowAggFunc struct {
 	keyTypes []types.Type
 	outTypes []types.Type
 
-	st   aggState
-	agg  *aggregator
-	out  *rowBuilder
-	keys *rowCodec
+	st    aggState
+	agg   *aggregator
+	keys  *rowCodec
+	kbuf  *vector.Chunk // the decoded key of a firing window
+	batch fireBatch
 }
 
 func (f *windowAggFunc) Open(rc *datastream.RuntimeContext) error {
@@ -166,14 +272,20 @@ func (f *windowAggFunc) Open(rc *datastream.RuntimeContext) error {
 	}
 	f.st, f.keys = st, newRowCodec(f.keyTypes)
 	f.agg = &aggregator{calls: f.spec.Calls, counts: mapCounts{st.counts}}
-	f.out = newRowBuilder(f.outTypes)
+	f.kbuf = vector.NewChunk(f.keyTypes, 1)
+	f.batch = fireBatch{types: f.outTypes}
 	return nil
 }
 
 func (f *windowAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], _ datastream.Collector[*vector.Chunk]) error {
-	end, ok := r.vals[f.spec.WindowEnd].(types.TimestampValue)
-	if !ok {
-		return fmt.Errorf("window aggregation: window_end is %T", r.vals[f.spec.WindowEnd])
+	var end types.TimestampValue
+	if r.src != nil && !r.src.Cols[f.spec.WindowEnd].IsNull(r.at) && vector.LaneOf(r.src.Cols[f.spec.WindowEnd].Type()) == vector.LaneTimestamp {
+		end = r.src.Cols[f.spec.WindowEnd].TimestampAt(r.at)
+	} else {
+		var ok bool
+		if end, ok = r.value(f.spec.WindowEnd).(types.TimestampValue); !ok {
+			return fmt.Errorf("window aggregation: window_end is %T", r.value(f.spec.WindowEnd))
+		}
 	}
 	timers := ctx.TimerService()
 	if end.Millis-1 <= timers.CurrentWatermark() {
@@ -183,37 +295,45 @@ func (f *windowAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext
 	if !exists {
 		g = newGroupAcc(len(f.spec.Calls))
 		timers.RegisterEventTimeTimer(end.Millis - 1)
-	} else {
-		g.Accs = slices.Clone(g.Accs)
 	}
-	if err := f.agg.add(&g, r.vals, false, ""); err != nil {
+	if err := f.agg.addRow(&g, r, false, ""); err != nil {
 		return err
 	}
 	f.st.acc.Update(g)
 	return nil
 }
 
-func (f *windowAggFunc) OnTimer(_ int64, ctx *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+func (f *windowAggFunc) OnTimer(ts int64, ctx *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+	err := f.fire(ctx)
+	f.batch.done(ts, ctx.TimerService(), out)
+	return err
+}
+
+// fire appends the result of the current key's window to the batch (none
+// for a flush timer of the batch: the window already fired).
+func (f *windowAggFunc) fire(ctx *datastream.TimerContext[string]) error {
 	g, ok := f.st.acc.Value()
 	if !ok {
 		return nil
 	}
-	keys, err := f.keys.decode(ctx.CurrentKey())
-	if err != nil {
+	// The result row is written straight into the output lanes: the key
+	// columns copied from its decoded encoding, then the calls' values.
+	f.kbuf.Reset()
+	key := ctx.CurrentKey()
+	if _, err := vector.DecodeRow(unsafe.Slice(unsafe.StringData(key), len(key)), f.kbuf); err != nil {
+		return fmt.Errorf("decoding window key: %w", err)
+	}
+	c := f.batch.rows()
+	nk := len(f.keyTypes)
+	for j := range nk {
+		c.Cols[j].AppendFrom(f.kbuf.Cols[j], 0)
+	}
+	if err := f.agg.appendResults(c.Cols[nk:], &g, ""); err != nil {
 		return err
 	}
-	res, err := f.agg.results(&g, "")
-	if err != nil {
-		return err
-	}
-	if err := f.out.add(vector.Insert, concat(keys, res)); err != nil {
-		return err
-	}
+	c.AppendKind(vector.Insert)
 	f.st.acc.Clear()
 	f.st.counts.Clear()
-	if c := f.out.take(); c != nil {
-		out.Collect(c)
-	}
 	return nil
 }
 

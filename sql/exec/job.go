@@ -82,6 +82,9 @@ func (b *builder) chunks(n *plan.Node) (*datastream.DataStream[*vector.Chunk], e
 
 func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], error) {
 	outTypes := plainTypes(n.Types())
+	if ownsOp(n) {
+		return b.buildOps(n, outTypes)
+	} // build_ops.go
 	switch n.Op {
 	case plan.OpScan:
 		return b.scan(n)
@@ -138,14 +141,17 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		}
 		return l.Union(r), nil
 	case plan.OpAggregate:
-		k, err := b.keyed(n.Inputs[0])
+		k, err := b.keyedTyped(n.Inputs[0])
 		if err != nil {
 			return nil, err
 		}
 		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes}
 		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpWindowAggregate:
-		k, err := b.keyed(n.Inputs[0])
+		if s, ok := planSlicedHop(n); ok {
+			return b.buildSlicedHop(n, s)
+		}
+		k, err := b.keyedTyped(n.Inputs[0])
 		if err != nil {
 			return nil, err
 		}
@@ -186,6 +192,20 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 // keyed builds a hash exchange: rows keyed by the encoding of the key
 // columns.
 func (b *builder) keyed(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, string], error) {
+	return b.exchange(ex, func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow] {
+		return &toRowsFunc{keys: keys}
+	})
+}
+
+// keyedTyped is keyed for operators that read rows typed (keyedRow.src):
+// nothing is boxed on the way.
+func (b *builder) keyedTyped(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, string], error) {
+	return b.exchange(ex, func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow] {
+		return &chunkRowsFunc{keys: keys}
+	})
+}
+
+func (b *builder) exchange(ex *plan.Node, split func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow]) (*datastream.KeyedStream[*keyedRow, string], error) {
 	if ex.Op != plan.OpExchange {
 		return nil, fmt.Errorf("keyed operator without an exchange before it")
 	}
@@ -193,7 +213,7 @@ func (b *builder) keyed(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, strin
 	if err != nil {
 		return nil, err
 	}
-	rows := datastream.Process(in, datastream.ProcessFunction[*vector.Chunk, *keyedRow](&toRowsFunc{keys: ex.Exchange.Keys})).Name(name(ex))
+	rows := datastream.Process(in, split(ex.Exchange.Keys)).Name(name(ex))
 	return datastream.KeyBy(rows, func(r *keyedRow) string { return r.key }), nil
 }
 

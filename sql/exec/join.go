@@ -1,6 +1,9 @@
 package exec
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/plan"
@@ -9,11 +12,26 @@ import (
 	"github.com/eddy-streams/eddy/state"
 )
 
-// joinFunc is a regular inner join keyed by the join keys: each side's
-// rows are kept in keyed state (encoded row → multiplicity); a row joins
-// with the other side's rows of its key that pass the residual condition,
-// evaluated over all candidates as one chunk. Additions emit +I, removals
-// -D, so updating inputs join correctly.
+// joinRec is a row of one side of a regular join: how many times it is
+// in the input, and (for a side whose unmatched rows are emitted: the
+// left of LEFT/FULL/semi/anti joins, the right of RIGHT/FULL) how many
+// rows of the other side it matches, counted with multiplicity.
+type joinRec struct {
+	Count   int64
+	Matches int64
+}
+
+// joinFunc is a regular join keyed by the join keys: each side's rows are
+// kept in keyed state (encoded row → joinRec); a row joins with the other
+// side's rows of its key that pass the residual condition, evaluated over
+// all candidates as one chunk. Additions emit +I, removals -D, so
+// updating inputs join correctly.
+//
+// Outer joins follow Flink's changelog: a preserved row without a match
+// goes out padded with NULLs (+I[l, NULL]); when its first match arrives
+// that row is retracted (-D[l, NULL]) before the joined row, and when its
+// last match goes the padded row comes back. Semi and anti joins emit the
+// left row itself when it gains its first (loses its last) match.
 type joinFunc struct {
 	spec       *plan.JoinSpec
 	leftTypes  []types.Type
@@ -21,8 +39,9 @@ type joinFunc struct {
 	outTypes   []types.Type
 	fctx       functions.Context
 
-	left, right state.MapState[string, int64]
+	left, right state.MapState[string, joinRec]
 	cond        *projector
+	condTypes   []types.Type
 	out         *rowBuilder
 	lc, rc      *rowCodec
 }
@@ -30,24 +49,75 @@ type joinFunc struct {
 func (f *joinFunc) Open(rc *datastream.RuntimeContext) error {
 	f.lc, f.rc = newRowCodec(f.leftTypes), newRowCodec(f.rightTypes)
 	var err error
-	if f.left, err = datastream.GetMapState(rc, state.Map[string, int64]("left")); err != nil {
+	if f.left, err = datastream.GetMapState(rc, state.Map[string, joinRec]("left")); err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetMapState(rc, state.Map[string, int64]("right")); err != nil {
+	if f.right, err = datastream.GetMapState(rc, state.Map[string, joinRec]("right")); err != nil {
 		return err
 	}
-	if f.spec.Condition != nil {
-		ctx := f.fctx
-		projects := make([]*plan.Expr, len(f.outTypes))
-		for i, t := range f.outTypes {
-			projects[i] = plan.NewCol(i, t)
-		}
-		if f.cond, err = newProjector(&ctx, projects, f.spec.Condition, f.outTypes, len(f.outTypes)); err != nil {
-			return err
-		}
+	f.condTypes = nullableTypes(concatTypes(f.leftTypes, f.rightTypes))
+	if f.cond, err = newCondition(f.fctx, f.spec.Condition, f.condTypes); err != nil {
+		return err
 	}
 	f.out = newRowBuilder(f.outTypes)
 	return nil
+}
+
+func concatTypes(a, b []types.Type) []types.Type {
+	return append(append([]types.Type(nil), a...), b...)
+}
+
+func nullableTypes(ts []types.Type) []types.Type {
+	out := make([]types.Type, len(ts))
+	for i, t := range ts {
+		out[i] = t.Nullable()
+	}
+	return out
+}
+
+// newCondition compiles a join condition over left ++ right columns as a
+// projection to one BOOLEAN column, so that the caller learns which
+// candidates pass (nil condition: nil, every candidate passes).
+func newCondition(fctx functions.Context, cond *plan.Expr, ts []types.Type) (*projector, error) {
+	if cond == nil {
+		return nil, nil
+	}
+	ctx := fctx
+	return newProjector(&ctx, []*plan.Expr{cond}, nil, []types.Type{types.Boolean()}, len(ts))
+}
+
+// passing evaluates cond over candidate rows: which pass.
+func passing(cond *projector, ts []types.Type, rows [][]any) ([]bool, error) {
+	ok := make([]bool, len(rows))
+	if cond == nil {
+		for i := range ok {
+			ok[i] = true
+		}
+		return ok, nil
+	}
+	if len(rows) == 0 {
+		return ok, nil
+	}
+	c := vector.NewChunk(ts, len(rows))
+	for _, r := range rows {
+		if err := c.AppendRow(vector.Insert, r...); err != nil {
+			return nil, err
+		}
+	}
+	res, err := cond.apply(c)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil {
+		return ok, nil
+	}
+	col := res.Cols[0]
+	for i := range rows {
+		if b, isBool := col.Get(i).(bool); isBool && b {
+			ok[i] = true
+		}
+	}
+	return ok, nil
 }
 
 func (f *joinFunc) ProcessElement1(r *keyedRow, _ *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
@@ -58,60 +128,195 @@ func (f *joinFunc) ProcessElement2(r *keyedRow, _ *datastream.KeyedContext[strin
 	return f.process(r, false, out)
 }
 
-func (f *joinFunc) process(r *keyedRow, isLeft bool, out datastream.Collector[*vector.Chunk]) error {
-	mine, other, myCodec, otherCodec := f.left, f.right, f.lc, f.rc
+// preserves reports whether the join emits the unmatched rows of a side
+// (or, for semi/anti joins, tracks the left's matches).
+func (f *joinFunc) preserves(left bool) bool {
+	switch f.spec.Kind {
+	case plan.LeftJoin, plan.SemiJoin, plan.AntiJoin:
+		return left
+	case plan.RightJoin:
+		return !left
+	case plan.FullJoin:
+		return true
+	}
+	return false
+}
+
+// match is a row of the other side that joins with the current row.
+type match struct {
+	key  string
+	vals []any
+	rec  joinRec
+}
+
+// matches returns the other side's rows of the key that join with vals.
+func (f *joinFunc) matches(vals []any, isLeft bool) ([]match, error) {
+	other, codec := f.right, f.rc
 	if !isLeft {
-		mine, other, myCodec, otherCodec = f.right, f.left, f.rc, f.lc
+		other, codec = f.left, f.lc
+	}
+	var ms []match
+	for k, rec := range other.All() {
+		ms = append(ms, match{key: k, rec: rec})
+	}
+	// State iterates in no fixed order; sorted, the output is the same
+	// in every run.
+	slices.SortFunc(ms, func(a, b match) int { return strings.Compare(a.key, b.key) })
+	rows := make([][]any, len(ms))
+	for i := range ms {
+		ov, err := codec.decode(ms[i].key)
+		if err != nil {
+			return nil, err
+		}
+		ms[i].vals = ov
+		if isLeft {
+			rows[i] = concat(vals, ov)
+		} else {
+			rows[i] = concat(ov, vals)
+		}
+	}
+	ok, err := passing(f.cond, f.condTypes, rows)
+	if err != nil {
+		return nil, err
+	}
+	kept := ms[:0]
+	for i, m := range ms {
+		if ok[i] {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+func (f *joinFunc) pad(vals []any, isLeft bool) []any {
+	if isLeft {
+		return concat(vals, make([]any, len(f.rightTypes)))
+	}
+	return concat(make([]any, len(f.leftTypes)), vals)
+}
+
+func (f *joinFunc) joined(vals, other []any, isLeft bool) []any {
+	if isLeft {
+		return concat(vals, other)
+	}
+	return concat(other, vals)
+}
+
+// emit adds n copies of a row.
+func (f *joinFunc) emit(kind vector.RowKind, vals []any, n int64) error {
+	for range n {
+		if err := f.out.add(kind, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *joinFunc) process(r *keyedRow, isLeft bool, out datastream.Collector[*vector.Chunk]) error {
+	mine, other, myCodec := f.left, f.right, f.lc
+	if !isLeft {
+		mine, other, myCodec = f.right, f.left, f.rc
 	}
 	enc := myCodec.encode(r.vals)
-	n, _ := mine.Get(enc)
+	rec, _ := mine.Get(enc)
 	retract := isRetract(r.kind)
-	if retract {
-		if n <= 0 {
-			return nil
+	if retract && rec.Count <= 0 {
+		return nil
+	}
+	ms, err := f.matches(r.vals, isLeft)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, m := range ms {
+		total += m.rec.Count
+	}
+	semi := f.spec.Kind == plan.SemiJoin || f.spec.Kind == plan.AntiJoin
+	anti := f.spec.Kind == plan.AntiJoin
+	// The other side's preserved rows gain or lose this row as a match.
+	if f.preserves(!isLeft) {
+		for i := range ms {
+			m := &ms[i]
+			before := m.rec.Matches
+			if retract {
+				m.rec.Matches--
+			} else {
+				m.rec.Matches++
+			}
+			other.Put(m.key, m.rec)
+			switch {
+			case before == 0 && !retract: // first match
+				switch {
+				case anti:
+					err = f.emit(vector.Delete, m.vals, m.rec.Count)
+				case semi:
+					err = f.emit(vector.Insert, m.vals, m.rec.Count)
+				default:
+					err = f.emit(vector.Delete, f.pad(m.vals, !isLeft), m.rec.Count)
+				}
+			case m.rec.Matches == 0 && retract: // last match gone
+				switch {
+				case anti:
+					err = f.emit(vector.Insert, m.vals, m.rec.Count)
+				case semi:
+					err = f.emit(vector.Delete, m.vals, m.rec.Count)
+				}
+			}
+			if err != nil {
+				return err
+			}
 		}
-		if n == 1 {
-			mine.Remove(enc)
-		} else {
-			mine.Put(enc, n-1)
-		}
-	} else {
-		mine.Put(enc, n+1)
 	}
 	kind := vector.Insert
 	if retract {
 		kind = vector.Delete
 	}
-	cand := vector.NewChunk(f.outTypes, 4)
-	for k, cnt := range other.All() {
-		vals, err := otherCodec.decode(k)
-		if err != nil {
-			return err
+	// This row's own output.
+	switch {
+	case semi && !isLeft:
+	case semi:
+		if (total > 0) != anti {
+			err = f.emit(kind, r.vals, 1)
 		}
-		row := concat(r.vals, vals)
-		if !isLeft {
-			row = concat(vals, r.vals)
-		}
-		for range cnt {
-			if err := cand.AppendRow(kind, row...); err != nil {
+	default:
+		for _, m := range ms {
+			if err = f.emit(kind, f.joined(r.vals, m.vals, isLeft), m.rec.Count); err != nil {
 				return err
 			}
 		}
-	}
-	if cand.Len() == 0 {
-		return nil
-	}
-	if f.cond != nil {
-		res, err := f.cond.apply(cand)
-		if err != nil {
-			return err
+		if total == 0 && f.preserves(isLeft) {
+			err = f.emit(kind, f.pad(r.vals, isLeft), 1)
 		}
-		if res == nil {
-			return nil
-		}
-		cand = res
 	}
-	out.Collect(cand)
+	if err != nil {
+		return err
+	}
+	// Padded rows of the other side come back after this row's retraction.
+	if retract && f.preserves(!isLeft) && !semi {
+		for _, m := range ms {
+			if m.rec.Matches == 0 {
+				if err := f.emit(vector.Insert, f.pad(m.vals, !isLeft), m.rec.Count); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if retract {
+		rec.Count--
+	} else {
+		rec.Count++
+	}
+	if f.preserves(isLeft) {
+		rec.Matches = total
+	}
+	if rec.Count <= 0 {
+		mine.Remove(enc)
+	} else {
+		mine.Put(enc, rec)
+	}
+	if c := f.out.take(); c != nil {
+		out.Collect(c)
+	}
 	return nil
 }
 

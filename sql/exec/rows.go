@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -11,10 +12,23 @@ import (
 // keyedRow is a row on its way through a hash exchange: its kind, its
 // values (package types' representation) and the encoding of its key
 // columns, which the runtime hashes.
+//
+// Rows of chunkRowsFunc leave vals nil and point into their chunk instead
+// (src, at): the aggregations read the lanes typed, without boxing a row.
 type keyedRow struct {
 	key  string
 	kind vector.RowKind
 	vals []any
+	src  *vector.Chunk
+	at   int
+}
+
+// value returns column j as a Go value (nil for NULL).
+func (r *keyedRow) value(j int) any {
+	if r.vals != nil {
+		return r.vals[j]
+	}
+	return r.src.Cols[j].Get(r.at)
 }
 
 // rowCodec encodes rows of the given types in package vector's row
@@ -39,6 +53,10 @@ func (c *rowCodec) chunk() *vector.Chunk {
 }
 
 func (c *rowCodec) encode(vals []any) string {
+	if b, ok := vector.AppendRowValues(c.buf[:0], c.types, vector.Insert, vals); ok {
+		c.buf = b
+		return string(b)
+	}
 	ch := c.chunk()
 	if err := ch.AppendRow(vector.Insert, vals...); err != nil {
 		// The values come from vectors of these types; a mismatch is a bug
@@ -51,7 +69,9 @@ func (c *rowCodec) encode(vals []any) string {
 
 func (c *rowCodec) decode(s string) ([]any, error) {
 	ch := c.chunk()
-	if _, err := vector.DecodeRow([]byte(s), ch); err != nil {
+	// DecodeRow only reads its input (values are copied into ch): no copy
+	// of the state's string is needed.
+	if _, err := vector.DecodeRow(unsafe.Slice(unsafe.StringData(s), len(s)), ch); err != nil {
 		return nil, fmt.Errorf("decoding row: %w", err)
 	}
 	return ch.Row(0), nil

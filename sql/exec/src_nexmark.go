@@ -283,6 +283,10 @@ type nexmarkReader struct {
 	open  map[string]*vector.Chunk
 	order []string
 	out   connector.ReaderOutput[*vector.Chunk]
+	// the chunk of the split of the previous event: a split's events come
+	// in runs, so most events skip the map
+	lastID    string
+	lastChunk *vector.Chunk
 }
 
 func (r *nexmarkReader) Start() error                  { return r.inner.Start() }
@@ -320,17 +324,24 @@ func (r *nexmarkReader) flush(id string) {
 		return
 	}
 	delete(r.open, id)
+	if r.lastChunk == c {
+		r.lastChunk = nil
+	}
 	if c.Len() > 0 {
 		r.out.ForSplit(id).Collect(c)
 	}
 }
 
 func (r *nexmarkReader) add(id string, e *gen.Event) {
-	c := r.open[id]
-	if c == nil {
-		c = vector.NewChunk(r.src.types, pollBatchRows)
-		r.open[id] = c
-		r.order = append(r.order, id)
+	c := r.lastChunk
+	if c == nil || r.lastID != id {
+		c = r.open[id]
+		if c == nil {
+			c = vector.NewChunk(r.src.types, pollBatchRows)
+			r.open[id] = c
+			r.order = append(r.order, id)
+		}
+		r.lastID, r.lastChunk = id, c
 	}
 	for i, f := range r.src.fills {
 		f(e, c.Cols[i])

@@ -19,6 +19,8 @@ type binder struct {
 	nextID int
 	ctes   []map[string]*ast.CTE
 	depth  int
+	// batch binds for batch mode (ORDER BY on any column).
+	batch bool
 }
 
 func (b *binder) node(op Op, cols []Column, inputs ...*Node) *Node {
@@ -44,7 +46,7 @@ func (b *binder) bindQuery(q *ast.Query) (*Node, error) {
 		return nil, err
 	}
 	if len(q.OrderBy) > 0 {
-		return nil, errorf(q.OrderBy[0], "ORDER BY is not supported yet")
+		return b.bindOrderBy(q, n)
 	}
 	if q.Limit != nil || q.Offset != nil {
 		spec := &LimitSpec{Fetch: -1}
@@ -95,9 +97,6 @@ func (b *binder) bindBody(body ast.QueryBody) (*Node, error) {
 }
 
 func (b *binder) bindSetOp(s *ast.SetOp) (*Node, error) {
-	if s.Op != ast.Union {
-		return nil, errorf(s, "%s is not supported yet", s.Op)
-	}
 	l, err := b.bindBody(s.L)
 	if err != nil {
 		return nil, err
@@ -107,13 +106,13 @@ func (b *binder) bindSetOp(s *ast.SetOp) (*Node, error) {
 		return nil, err
 	}
 	if len(l.Columns) != len(r.Columns) {
-		return nil, errorf(s, "UNION inputs have %d and %d columns", len(l.Columns), len(r.Columns))
+		return nil, errorf(s, "%s inputs have %d and %d columns", s.Op, len(l.Columns), len(r.Columns))
 	}
 	cols := cloneCols(l.Columns)
 	for i := range cols {
 		t, ok := types.CommonType(l.Columns[i].Type, r.Columns[i].Type)
 		if !ok {
-			return nil, errorf(s, "UNION column %d: no common type of %s and %s", i+1, l.Columns[i].Type, r.Columns[i].Type)
+			return nil, errorf(s, "%s column %d: no common type of %s and %s", s.Op, i+1, l.Columns[i].Type, r.Columns[i].Type)
 		}
 		cols[i].Type, cols[i].window = t, windowProp{}
 	}
@@ -122,6 +121,9 @@ func (b *binder) bindSetOp(s *ast.SetOp) (*Node, error) {
 	}
 	if r, err = b.coerce(s, r, cols); err != nil {
 		return nil, err
+	}
+	if s.Op != ast.Union {
+		return b.intersectExcept(s, l, r, cols), nil
 	}
 	u := b.node(OpUnion, cols, l, r)
 	u.Changelog = max(l.Changelog, r.Changelog)

@@ -334,6 +334,9 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 	if ws >= 0 && we >= 0 && preCols[ws].window.tvf == preCols[we].window.tvf {
 		op = OpWindowAggregate
 		spec.WindowStart, spec.WindowEnd = ws, we
+		if tvf := preCols[ws].window.tvf; tvf.Window != nil && tvf.Window.ProcTime {
+			spec.ProcTime = true
+		}
 	}
 	if a.win != nil && a.win.session {
 		op = OpSessionAggregate

@@ -22,6 +22,8 @@ type exprCtx struct {
 	// not allowed.
 	agg   *aggCtx
 	noAgg string
+	// over maps the OVER calls of a SELECT to their columns (bind_over.go).
+	over map[*ast.FuncCall]int
 }
 
 // aggregateNames are the aggregate functions Eddy runs.
@@ -385,7 +387,13 @@ func castTo(n ast.Node, x *Expr, t types.Type, try bool) (*Expr, error) {
 
 func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 	if f.Over != nil {
-		return nil, errorf(f, "OVER windows are not supported yet")
+		if i, ok := c.over[f]; ok {
+			return NewCol(i, c.scope.cols[i].typ), nil
+		}
+		if c.agg != nil {
+			return nil, errorf(f, "OVER windows in a query with GROUP BY or aggregates are not supported yet; aggregate in a subquery")
+		}
+		return nil, errorf(f, "OVER windows are not supported %s", c.noAgg)
 	}
 	if len(f.Name.Parts) != 1 {
 		return nil, errorf(f, "function '%s' not found", f.Name)

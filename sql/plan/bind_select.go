@@ -11,9 +11,6 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 	if len(sel.Hints) > 0 {
 		return nil, errorf(sel.Hints[0], "query hints are not supported yet")
 	}
-	if len(sel.Windows) > 0 {
-		return nil, errorf(sel.Windows[0], "WINDOW clauses are not supported yet")
-	}
 	var n *Node
 	var sc *scope
 	if sel.From == nil {
@@ -26,16 +23,35 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 			return nil, err
 		}
 	}
-	if sel.Where != nil {
+	where := sel.Where
+	if where != nil && hasSubquery(where) {
+		var rest []ast.Expr
+		var err error
+		if n, rest, err = b.bindWhereSubqueries(where, n, sc); err != nil {
+			return nil, err
+		}
+		where = nil
+		for _, c := range rest {
+			if where == nil {
+				where = c
+			} else {
+				where = &ast.BinaryExpr{Loc: ast.Loc{Pos: where.Start()}, Op: ast.OpAnd, L: where, R: c}
+			}
+		}
+	}
+	if where != nil {
 		ctx := &exprCtx{b: b, scope: sc, noAgg: "in WHERE"}
-		cond, err := ctx.bind(sel.Where)
+		cond, err := ctx.bind(where)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkBoolean(sel.Where, cond, "WHERE"); err != nil {
+		if err := checkBoolean(where, cond, "WHERE"); err != nil {
 			return nil, err
 		}
-		n = b.calc(n, identity(n), cond, cloneCols(n.Columns))
+		b.limitRank(n, cond)
+		if !b.timedJoin(n, sc, cond) {
+			n = b.calc(n, identity(n), cond, cloneCols(n.Columns))
+		}
 	}
 	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
 	for _, it := range sel.Items {
@@ -46,6 +62,14 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 	var out *Node
 	var err error
 	if grouped {
+		for _, it := range sel.Items {
+			if it.Expr == nil {
+				continue
+			}
+			if calls := overCalls([]selectItem{{expr: it.Expr}}); len(calls) > 0 {
+				return nil, errorf(calls[0], "OVER windows in a query with GROUP BY or aggregates are not supported yet; aggregate in a subquery")
+			}
+		}
 		out, err = b.bindAggregate(sel, n, sc)
 	} else {
 		out, err = b.bindProjection(sel, n, sc)
@@ -125,6 +149,12 @@ func (b *binder) bindProjection(sel *ast.Select, n *Node, sc *scope) (*Node, err
 		return nil, err
 	}
 	ctx := &exprCtx{b: b, scope: sc, noAgg: "here"}
+	if calls := overCalls(items); len(calls) > 0 {
+		if n, ctx.scope, ctx.over, err = b.bindOver(calls, sel.Windows, n, sc); err != nil {
+			return nil, err
+		}
+		sc = ctx.scope
+	}
 	projects := make([]*Expr, len(items))
 	cols := make([]Column, len(items))
 	for i, it := range items {

@@ -36,6 +36,9 @@ func (b *binder) windowTVF(at ast.Node, in *Node, spec *WindowSpec) (*Node, erro
 	}
 	rt := wt
 	rt.TimeAttr = types.RowTime
+	if spec.ProcTime {
+		rt.TimeAttr = types.ProcTime
+	}
 	cols = append(cols,
 		Column{Name: "window_start", Type: types.Timestamp(3).NotNullable(), window: windowProp{"window_start", n}},
 		Column{Name: "window_end", Type: types.Timestamp(3).NotNullable(), window: windowProp{"window_end", n}},
@@ -122,10 +125,8 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 	switch in.Columns[idx].Type.TimeAttr {
 	case types.NoTimeAttr:
 		return nil, errorf(desc, "the window function requires the time column '%s' to be a time attribute, but it is %s", desc.Columns[0].Name, in.Columns[idx].Type)
-	case types.ProcTime:
-		return nil, errorf(desc, "processing-time windows are not supported yet")
 	}
-	spec := &WindowSpec{Kind: kind, TimeCol: idx}
+	spec := &WindowSpec{Kind: kind, TimeCol: idx, ProcTime: in.Columns[idx].Type.TimeAttr == types.ProcTime}
 	consts := &exprCtx{b: b, scope: &scope{}, noAgg: "in a window argument"}
 	dur := func(name string) (int64, error) {
 		a := args[name]

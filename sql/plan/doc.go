@@ -20,6 +20,23 @@
 // function (or a legacy TUMBLE/HOP group window) emits final, insert-only
 // results.
 //
+// Joins, ranking and OVER (bind_join.go, bind_temporal.go, bind_over.go,
+// bind_order.go, bind_subquery.go, bind_setop.go, bind_unnest.go): a join
+// whose ON bounds one input's rowtime by the other's is an interval join
+// (insert-only); one equating two windowed inputs' window_start and
+// window_end a window join (final results when the window closes); one
+// FOR SYSTEM_TIME AS OF a time attribute a temporal join with a versioned
+// table; others are regular joins, whose outer kinds retract their
+// NULL-padded rows. ROW_NUMBER() OVER becomes a Rank node; a WHERE
+// rownum <= N above it limits it, and it runs as an updating Top-N, a
+// deduplication keeping the first row (ordered by a time attribute
+// ascending: insert-only) or a window Top-N (partitioned by a window's
+// bounds: final). Aggregates OVER a rowtime-ordered ROWS or RANGE frame
+// become an OverAggregate. ORDER BY with LIMIT is a Top-N; without, a
+// temporal sort on rowtime. [NOT] IN and [NOT] EXISTS subqueries of WHERE
+// become semi and anti joins (correlated ones through their WHERE), and
+// INTERSECT/EXCEPT [ALL] a SetOp counting rows on both sides.
+//
 // The physical plan is the same node type with exchanges made explicit
 // (hash by key, or single) and the sinks' acceptance of updates checked.
 // It is plain data: Plan marshals to JSON and back (json.go), so a job can

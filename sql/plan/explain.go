@@ -78,6 +78,9 @@ func fmtDuration(ms int64) string {
 
 // describe prints a node without its closing parenthesis.
 func describe(n *Node) string {
+	if s, ok := describeOps(n); ok {
+		return s
+	}
 	var in *Node
 	var inNames []string
 	if len(n.Inputs) > 0 {
@@ -162,7 +165,11 @@ func describe(n *Node) string {
 		s := string(n.Op) + "(groupBy=" + list(namesAt(in, a.Keys))
 		switch n.Op {
 		case OpWindowAggregate:
-			s += fmt.Sprintf(", window=[start=%s, end=%s]", inNames[a.WindowStart], inNames[a.WindowEnd])
+			s += fmt.Sprintf(", window=[start=%s, end=%s", inNames[a.WindowStart], inNames[a.WindowEnd])
+			if a.ProcTime {
+				s += ", proctime"
+			}
+			s += "]"
 		case OpSessionAggregate:
 			s += fmt.Sprintf(", window=[SESSION(%s, gap=[%s])]", inNames[a.TimeCol], fmtDuration(a.Gap))
 		}

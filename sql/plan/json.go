@@ -40,6 +40,11 @@ type nodeJSON struct {
 	Join      *JoinSpec     `json:"join,omitempty"`
 	Limit     *LimitSpec    `json:"limit,omitempty"`
 	Sink      *SinkSpec     `json:"sink,omitempty"`
+	Rank      *RankSpec     `json:"rank,omitempty"`
+	Over      *OverSpec     `json:"over,omitempty"`
+	SetOp     *SetOpSpec    `json:"setop,omitempty"`
+	Unnest    *UnnestSpec   `json:"unnest,omitempty"`
+	Sort      *SortSpec     `json:"sort,omitempty"`
 }
 
 const planVersion = 1
@@ -56,7 +61,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 		seen[n] = true
 		j := &nodeJSON{ID: n.ID, Op: n.Op, Columns: n.Columns, Changelog: n.Changelog.String(),
 			Scan: n.Scan, Values: n.Values, Calc: n.Calc, Exchange: n.Exchange, Agg: n.Agg,
-			Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink}
+			Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink, Rank: n.Rank, Over: n.Over, SetOp: n.SetOp, Unnest: n.Unnest, Sort: n.Sort}
 		for _, in := range n.Inputs {
 			visit(in)
 			j.Inputs = append(j.Inputs, in.ID)
@@ -82,7 +87,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	byID := map[int]*Node{}
 	for _, j := range in.Nodes {
 		n := &Node{ID: j.ID, Op: j.Op, Columns: j.Columns, Scan: j.Scan, Values: j.Values, Calc: j.Calc,
-			Exchange: j.Exchange, Agg: j.Agg, Window: j.Window, Join: j.Join, Limit: j.Limit, Sink: j.Sink}
+			Exchange: j.Exchange, Agg: j.Agg, Window: j.Window, Join: j.Join, Limit: j.Limit, Sink: j.Sink, Rank: j.Rank, Over: j.Over, SetOp: j.SetOp, Unnest: j.Unnest, Sort: j.Sort}
 		switch j.Changelog {
 		case InsertOnly.String():
 			n.Changelog = InsertOnly

@@ -21,6 +21,11 @@ const (
 	OpJoin             Op = "Join"
 	OpUnion            Op = "Union"
 	OpLimit            Op = "Limit"
+	OpRank             Op = "Rank"
+	OpOverAggregate    Op = "OverAggregate"
+	OpSetOp            Op = "SetOp"
+	OpCorrelate        Op = "Correlate"
+	OpSort             Op = "TemporalSort"
 	OpSink             Op = "Sink"
 )
 
@@ -85,6 +90,11 @@ type Node struct {
 	Join     *JoinSpec
 	Limit    *LimitSpec
 	Sink     *SinkSpec
+	Rank     *RankSpec
+	Over     *OverSpec
+	SetOp    *SetOpSpec
+	Unnest   *UnnestSpec
+	Sort     *SortSpec
 }
 
 // Names returns the output column names.
@@ -178,6 +188,9 @@ type AggSpec struct {
 	WindowEnd   int
 	TimeCol     int
 	Gap         int64
+	// ProcTime marks a window aggregation over processing-time windows:
+	// results are emitted when the clock passes the window's end.
+	ProcTime bool `json:",omitempty"`
 }
 
 // WindowKind is a window table function.
@@ -200,6 +213,8 @@ type WindowSpec struct {
 	Size    int64
 	Step    int64
 	Offset  int64
+	// ProcTime marks windows of a processing-time attribute.
+	ProcTime bool `json:",omitempty"`
 }
 
 // JoinKind is the kind of a join.
@@ -210,15 +225,110 @@ const (
 	LeftJoin  JoinKind = "LeftOuterJoin"
 	RightJoin JoinKind = "RightOuterJoin"
 	FullJoin  JoinKind = "FullOuterJoin"
+	// SemiJoin and AntiJoin output the left columns only: the left rows
+	// with (without) a match, for IN / EXISTS (NOT IN / NOT EXISTS).
+	SemiJoin JoinKind = "LeftSemiJoin"
+	AntiJoin JoinKind = "LeftAntiJoin"
 )
 
-// JoinSpec is a regular join on LeftKeys = RightKeys with a residual
-// Condition over left ++ right columns (nil: none).
+// JoinSpec is a join on LeftKeys = RightKeys with a residual Condition
+// over left ++ right columns (nil: none). A regular join has neither
+// Interval nor Window set.
 type JoinSpec struct {
 	Kind      JoinKind
 	LeftKeys  []int
 	RightKeys []int
 	Condition *Expr
+	// Interval makes an interval join of two rowtime attributes.
+	Interval *IntervalBounds `json:",omitempty"`
+	// Window makes a window join: the inputs' window_end columns.
+	Window *WindowJoin `json:",omitempty"`
+	// Temporal makes a temporal join with a versioned table (the right).
+	Temporal *TemporalJoin `json:",omitempty"`
+}
+
+// TemporalJoin is a join FOR SYSTEM_TIME AS OF the left's time attribute
+// LeftTime with the versions of the right (a table with a primary key
+// and a rowtime RightTime): each left row joins the right's version of its
+// key valid at its time. On event time the left row waits for the
+// watermark to pass its time; on processing time (ProcTime) it joins the
+// latest version at once.
+type TemporalJoin struct {
+	LeftTime, RightTime int
+	ProcTime            bool
+}
+
+// IntervalBounds are the bounds of an interval join: LeftTime - RightTime
+// lies in [Lower, Upper] milliseconds for every match. They decide when
+// a buffered row can no longer match; the Condition still checks them.
+type IntervalBounds struct {
+	LeftTime, RightTime int
+	Lower, Upper        int64
+}
+
+// WindowJoin names the window_end columns of a window join's inputs: a
+// window's rows are joined once the watermark passes its end.
+type WindowJoin struct {
+	LeftEnd, RightEnd int
+}
+
+// SortKey is one ORDER BY key of a Rank or Over node.
+type SortKey struct {
+	Col        int
+	Desc       bool
+	NullsFirst bool
+}
+
+// RankStrategy is how a Rank node runs.
+type RankStrategy string
+
+const (
+	// TopN keeps each partition's rows and emits the changes of its first
+	// Limit rows: updating.
+	TopN RankStrategy = "TopN"
+	// DedupFirst keeps the first row of each partition by a time
+	// attribute, ascending: insert-only. On rowtime it is emitted once the
+	// watermark passes it; on proctime at once.
+	DedupFirst RankStrategy = "DedupFirst"
+	// WindowTopN ranks the rows of each window when it closes:
+	// insert-only, final.
+	WindowTopN RankStrategy = "WindowTopN"
+)
+
+// RankSpec is ROW_NUMBER() (or RANK(), DENSE_RANK()) OVER (PARTITION BY
+// Partition ORDER BY Order) with a filter rownum <= Limit: the output is
+// the input's columns and the rank (BIGINT).
+type RankSpec struct {
+	// Func is ROW_NUMBER, RANK or DENSE_RANK.
+	Func      string `json:",omitempty"`
+	Partition []int
+	Order     []SortKey
+	Limit     int64 // -1: every row is ranked
+	Strategy  RankStrategy
+	// TimeCol is the rowtime column DedupFirst orders by (-1: proctime);
+	// WindowEnd the window_end column of a WindowTopN.
+	TimeCol   int
+	WindowEnd int
+}
+
+// OverSpec is an OVER aggregation: for every input row, the Calls over
+// the rows of its partition whose time (rowtime column TimeCol) lies in
+// the frame ending at the row; output is the input's columns then one
+// per call. Rows selects a ROWS frame of Preceding rows before the
+// current one; otherwise a RANGE frame of Preceding milliseconds.
+// Preceding -1 is UNBOUNDED PRECEDING.
+type OverSpec struct {
+	Partition []int
+	TimeCol   int
+	Rows      bool
+	Preceding int64
+	Calls     []AggCall
+}
+
+// SetOpSpec is INTERSECT or EXCEPT [ALL] of two inputs of equal columns.
+type SetOpSpec struct {
+	Op  string // "INTERSECT" or "EXCEPT"
+	All bool
 }
 
 // LimitSpec keeps the first Fetch rows after Offset.
@@ -234,4 +344,23 @@ type SinkSpec struct {
 	Connector string
 	Options   map[string]string
 	Collect   bool
+}
+
+// UnnestSpec is a join with UNNEST(Expr) of each input row: the row's
+// columns then the elements' (an ARRAY's or MULTISET's element, its
+// fields when it is a ROW; a MAP's key and value), with WITH
+// ORDINALITY the 1-based position. Outer keeps a row whose collection is
+// empty or NULL, padded with NULLs (LEFT JOIN UNNEST … ON TRUE).
+type UnnestSpec struct {
+	Expr       *Expr
+	ExpandRow  bool
+	Ordinality bool
+	Outer      bool
+}
+
+// SortSpec sorts a stream by its rowtime column (the first key,
+// ascending) then the other keys: rows go out once the watermark passes
+// their time.
+type SortSpec struct {
+	Order []SortKey
 }

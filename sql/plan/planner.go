@@ -26,7 +26,7 @@ type Planned struct {
 
 // PlanQuery plans a query whose result is collected (SELECT).
 func (p *Planner) PlanQuery(q *ast.Query) (*Planned, error) {
-	b := &binder{cat: p.Catalog}
+	b := &binder{cat: p.Catalog, batch: p.Batch}
 	n, err := b.bindQuery(q)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (p *Planner) PlanQuery(q *ast.Query) (*Planned, error) {
 
 // PlanInserts plans INSERT statements as one job (a statement set).
 func (p *Planner) PlanInserts(ins []*ast.Insert) (*Planned, error) {
-	b := &binder{cat: p.Catalog}
+	b := &binder{cat: p.Catalog, batch: p.Batch}
 	var sinks []*Node
 	for _, in := range ins {
 		s, err := b.bindInsert(in)
@@ -209,8 +209,19 @@ func physical(b *binder, sinks []*Node, batch bool) (*Plan, error) {
 		case OpJoin:
 			n.Inputs[0] = exchange(n.Inputs[0], n.Join.LeftKeys)
 			n.Inputs[1] = exchange(n.Inputs[1], n.Join.RightKeys)
-		case OpLimit:
+		case OpLimit, OpSort:
 			n.Inputs[0] = exchange(n.Inputs[0], nil)
+		case OpRank:
+			n.Inputs[0] = exchange(n.Inputs[0], n.Rank.Partition)
+		case OpOverAggregate:
+			n.Inputs[0] = exchange(n.Inputs[0], n.Over.Partition)
+		case OpSetOp:
+			all := make([]int, len(n.Columns))
+			for i := range all {
+				all[i] = i
+			}
+			n.Inputs[0] = exchange(n.Inputs[0], all)
+			n.Inputs[1] = exchange(n.Inputs[1], all)
 		case OpSink:
 			in := n.Inputs[0]
 			if !batch && !n.Sink.Collect && !in.Changelog.IsInsertOnly() && !acceptsUpdates(n.Sink.Connector) {

@@ -99,6 +99,18 @@ func (o *optimizer) pruneBelowJoin(c, j *Node) *Node {
 	for _, k := range j.Join.RightKeys {
 		used[nl+k] = true
 	}
+	if iv := j.Join.Interval; iv != nil {
+		used[iv.LeftTime], used[nl+iv.RightTime] = true, true
+	}
+	if w := j.Join.Window; w != nil {
+		used[w.LeftEnd], used[nl+w.RightEnd] = true, true
+	}
+	if t := j.Join.Temporal; t != nil {
+		used[t.LeftTime] = true
+		if t.RightTime >= 0 {
+			used[nl+t.RightTime] = true
+		}
+	}
 	if len(used) == nl+nr {
 		return c
 	}
@@ -125,6 +137,19 @@ func (o *optimizer) pruneBelowJoin(c, j *Node) *Node {
 		m[nl+i], rm[i] = len(lcols)+k, k
 	}
 	spec := &JoinSpec{Kind: j.Join.Kind}
+	if iv := j.Join.Interval; iv != nil {
+		spec.Interval = &IntervalBounds{LeftTime: lm[iv.LeftTime], RightTime: rm[iv.RightTime], Lower: iv.Lower, Upper: iv.Upper}
+	}
+	if w := j.Join.Window; w != nil {
+		spec.Window = &WindowJoin{LeftEnd: lm[w.LeftEnd], RightEnd: rm[w.RightEnd]}
+	}
+	if t := j.Join.Temporal; t != nil {
+		rt := -1
+		if t.RightTime >= 0 {
+			rt = rm[t.RightTime]
+		}
+		spec.Temporal = &TemporalJoin{LeftTime: lm[t.LeftTime], RightTime: rt, ProcTime: t.ProcTime}
+	}
 	for _, k := range j.Join.LeftKeys {
 		spec.LeftKeys = append(spec.LeftKeys, lm[k])
 	}

@@ -11,7 +11,9 @@ import (
 //   - equalities between the two sides of a join become its keys;
 //   - adjacent Calcs merge, and identity Calcs vanish;
 //   - a Calc over a scan gives the scan its filter and the columns (and
-//     nested fields) it needs (projection and filter push-down).
+//     nested fields) it needs (projection and filter push-down); below
+//     window table functions, joins, Rank and OVER nodes the columns
+//     nobody reads are dropped (prune.go, prune_ops.go).
 type optimizer struct {
 	b    *binder
 	done map[*Node]*Node
@@ -61,7 +63,11 @@ func (o *optimizer) step(n *Node) *Node {
 			if m := o.pruneBelowWindow(n, in); m != n {
 				return m
 			}
-		case in.Op == OpJoin:
+		case in.Op == OpRank || in.Op == OpOverAggregate:
+			if m := o.pruneBelowRank(n, in); m != n {
+				return m
+			}
+		case in.Op == OpJoin && in.Join.Kind != SemiJoin && in.Join.Kind != AntiJoin:
 			if m := o.pruneBelowJoin(n, in); m != n {
 				return m
 			}
@@ -160,12 +166,27 @@ func (o *optimizer) filterIntoJoin(c, j *Node) *Node {
 	return o.b.calc(jn, c.Calc.Projects, nil, c.Columns)
 }
 
-// splitJoinCondition pushes conjuncts of an inner join's condition that
-// read one side below the join, and turns equalities between the sides
-// into keys.
+// splitJoinCondition pushes conjuncts of a join's condition that read one
+// side below the join where the join kind allows (the side whose rows
+// are not preserved: both for inner and semi joins, the right for left
+// outer and anti joins, the left for right outer joins, none for full
+// outer joins), and turns equalities between the sides into keys.
 func (o *optimizer) splitJoinCondition(j *Node) *Node {
-	if j.Join.Condition == nil || j.Join.Kind != InnerJoin {
+	if j.Join.Condition == nil {
 		return j
+	}
+	kind := j.Join.Kind
+	pushLeft := kind == InnerJoin || kind == RightJoin || kind == SemiJoin
+	pushRight := kind == InnerJoin || kind == LeftJoin || kind == SemiJoin || kind == AntiJoin
+	if j.Join.Interval != nil || j.Join.Window != nil {
+		// Their state cleanup relies on the inputs' time columns: keep the
+		// condition's shape simple.
+		pushLeft, pushRight = kind == InnerJoin, kind == InnerJoin
+	}
+	if j.Join.Temporal != nil {
+		// Filtering the versioned table would change which version is
+		// valid at a time.
+		pushLeft, pushRight = kind == InnerJoin, false
 	}
 	nl := len(j.Inputs[0].Columns)
 	var left, right, rest []*Expr
@@ -181,9 +202,9 @@ func (o *optimizer) splitJoinCondition(j *Node) *Node {
 			}
 		}
 		switch {
-		case onLeft && !onRight && c.IsDeterministic():
+		case pushLeft && onLeft && !onRight && c.IsDeterministic():
 			left = append(left, c)
-		case onRight && !onLeft && c.IsDeterministic():
+		case pushRight && onRight && !onLeft && c.IsDeterministic():
 			right = append(right, c.Shift(-nl))
 		case c.Kind == Call && c.Func == "=" && c.Args[0].Kind == ColRef && c.Args[1].Kind == ColRef &&
 			(c.Args[0].Index < nl) != (c.Args[1].Index < nl) &&
@@ -210,7 +231,9 @@ func (o *optimizer) splitJoinCondition(j *Node) *Node {
 		in := nj.Inputs[1]
 		nj.Inputs[1] = o.apply(o.b.calc(in, identity(in), and(right...), cloneCols(in.Columns)))
 	}
-	nj.Join = &JoinSpec{Kind: j.Join.Kind, LeftKeys: lk, RightKeys: rk, Condition: and(rest...)}
+	spec := *j.Join
+	spec.LeftKeys, spec.RightKeys, spec.Condition = lk, rk, and(rest...)
+	nj.Join = &spec
 	return &nj
 }
 

@@ -21,6 +21,10 @@ type scopeCol struct {
 // scope is what names resolve against.
 type scope struct {
 	cols []scopeCol
+	// inner, when positive, makes the columns from inner on shadow the
+	// ones before: a correlated subquery's own columns over the outer
+	// query's (bind_subquery.go).
+	inner int
 }
 
 func scopeOf(n *Node, qual string) *scope {
@@ -92,6 +96,16 @@ func (s *scope) resolve(ref *ast.ColumnRef) (*Expr, error) {
 
 // find returns the index of the column, -1 when absent, -2 when ambiguous.
 func (s *scope) find(name, qual string) int {
+	if s.inner > 0 {
+		in := &scope{cols: s.cols[s.inner:]}
+		if i := in.find(name, qual); i != -1 {
+			if i >= 0 {
+				i += s.inner
+			}
+			return i
+		}
+		return (&scope{cols: s.cols[:s.inner]}).find(name, qual)
+	}
 	found := -1
 	for i, c := range s.cols {
 		if c.name == name && (qual == "" || c.qual == qual) {

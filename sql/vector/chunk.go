@@ -23,10 +23,56 @@ type Chunk struct {
 }
 
 // NewChunk returns an empty chunk with one vector per type.
+//
+// The vectors and their lanes come from a few slabs shared by the columns
+// (each lane capped at its share, so appends past capacity reallocate that
+// lane alone): keyed operators build many small chunks, and a chunk of k
+// columns costs a handful of allocations instead of 2k+2.
 func NewChunk(ts []types.Type, capacity int) *Chunk {
-	c := &Chunk{Cols: make([]*Vector, len(ts))}
+	c, vs := newChunkShell(len(ts))
+	var nBool, nInt, nFloat, nDec, nBytes, nAny int
 	for i, t := range ts {
-		c.Cols[i] = New(t, capacity)
+		vs[i] = Vector{typ: t, lane: LaneOf(t)}
+		switch vs[i].lane {
+		case LaneBool:
+			nBool++
+		case LaneInt64, LaneTimestamp:
+			nInt++
+		case LaneFloat64:
+			nFloat++
+		case LaneDecimal:
+			nDec++
+		case LaneBytes:
+			nBytes++
+		case LaneAny:
+			nAny++
+		}
+	}
+	bools := make([]bool, nBool*capacity)
+	ints := make([]int64, nInt*capacity)
+	floats := make([]float64, nFloat*capacity)
+	decs := make([]types.Int128, nDec*capacity)
+	offs := make([]int32, nBytes*(capacity+1))
+	data := make([]byte, nBytes*capacity*8)
+	anys := make([]any, nAny*capacity)
+	for i := range vs {
+		v := &vs[i]
+		switch v.lane {
+		case LaneBool:
+			v.Bool, bools = bools[:0:capacity], bools[capacity:]
+		case LaneInt64, LaneTimestamp:
+			v.Int64, ints = ints[:0:capacity], ints[capacity:]
+		case LaneFloat64:
+			v.Float64, floats = floats[:0:capacity], floats[capacity:]
+		case LaneDecimal:
+			v.Dec, decs = decs[:0:capacity], decs[capacity:]
+		case LaneBytes:
+			v.Offsets, offs = offs[:1:capacity+1], offs[capacity+1:]
+			v.Data, data = data[:0:capacity*8], data[capacity*8:]
+		case LaneAny:
+			v.Any, anys = anys[:0:capacity], anys[capacity:]
+		}
+		c.Cols[i] = v
 	}
 	return c
 }
@@ -39,6 +85,35 @@ func FromVectors(n int, cols ...*Vector) (*Chunk, error) {
 		}
 	}
 	return &Chunk{Cols: cols, n: n}, nil
+}
+
+// Chunks of few columns are one allocation with their vectors.
+type chunk4 struct {
+	c    Chunk
+	cols [4]*Vector
+	vs   [4]Vector
+}
+
+type chunk8 struct {
+	c    Chunk
+	cols [8]*Vector
+	vs   [8]Vector
+}
+
+// newChunkShell returns an empty chunk of n columns, whose Cols are to be
+// pointed at the returned vectors.
+func newChunkShell(n int) (*Chunk, []Vector) {
+	switch {
+	case n <= 4:
+		s := &chunk4{}
+		s.c.Cols = s.cols[:n:n]
+		return &s.c, s.vs[:n:n]
+	case n <= 8:
+		s := &chunk8{}
+		s.c.Cols = s.cols[:n:n]
+		return &s.c, s.vs[:n:n]
+	}
+	return &Chunk{Cols: make([]*Vector, n)}, make([]Vector, n)
 }
 
 // Len returns the number of physical rows.
@@ -103,9 +178,13 @@ func (c *Chunk) AppendRow(kind RowKind, vals ...any) error {
 	return nil
 }
 
+// AppendKind ends a row whose values were appended to every column
+// directly, with its kind.
+func (c *Chunk) AppendKind(kind RowKind) { c.appendKind(kind) }
+
 func (c *Chunk) appendKind(kind RowKind) {
 	if kind != Insert && c.Kinds == nil {
-		c.Kinds = make([]RowKind, c.n, max(c.n+1, DefaultChunkSize))
+		c.Kinds = make([]RowKind, c.n, max(c.n+1, 8))
 	}
 	if c.Kinds != nil {
 		c.Kinds = append(c.Kinds, kind)

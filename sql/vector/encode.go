@@ -417,3 +417,94 @@ func (d *decoder) values(n int, typeOf func(int) types.Type, depth int) []any {
 	}
 	return out
 }
+
+// AppendRowValues appends a row of Go values of types ts (what
+// Vector.Append takes) in the format of AppendRow, without building a
+// chunk: the boxed rows of joins and materializations encode without a
+// scratch vector per value. It returns dst unchanged and false when a
+// value does not fit its type or the type takes the slow path (DECIMAL,
+// nested types); the caller then goes through a chunk.
+func AppendRowValues(dst []byte, ts []types.Type, kind RowKind, vals []any) ([]byte, bool) {
+	if len(vals) != len(ts) {
+		return dst, false
+	}
+	start := len(dst)
+	dst = append(dst, byte(kind))
+	nb := len(dst)
+	for range (len(ts) + 7) / 8 {
+		dst = append(dst, 0)
+	}
+	for j, x := range vals {
+		if x == nil {
+			dst[nb+j/8] |= 1 << (j % 8)
+			continue
+		}
+		t := ts[j]
+		ok := true
+		switch t.Kind {
+		case types.KindBoolean:
+			var b bool
+			if b, ok = x.(bool); ok {
+				if b {
+					dst = append(dst, 1)
+				} else {
+					dst = append(dst, 0)
+				}
+			}
+		case types.KindTinyInt, types.KindSmallInt, types.KindInt, types.KindBigInt,
+			types.KindDate, types.KindTime, types.KindIntervalYearMonth, types.KindIntervalDayTime:
+			var n int64
+			if n, ok = asInt64(x); ok {
+				switch t.Kind {
+				case types.KindTinyInt:
+					dst = append(dst, byte(n))
+				case types.KindSmallInt:
+					dst = binary.BigEndian.AppendUint16(dst, uint16(n))
+				case types.KindBigInt, types.KindIntervalDayTime:
+					dst = binary.BigEndian.AppendUint64(dst, uint64(n))
+				default:
+					dst = binary.BigEndian.AppendUint32(dst, uint32(n))
+				}
+			}
+		case types.KindFloat, types.KindDouble:
+			var f float64
+			switch y := x.(type) {
+			case float64:
+				f = y
+			case float32:
+				f = float64(y)
+			default:
+				ok = false
+			}
+			if ok {
+				if t.Kind == types.KindFloat {
+					dst = binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(f)))
+				} else {
+					dst = binary.BigEndian.AppendUint64(dst, math.Float64bits(f))
+				}
+			}
+		case types.KindTimestamp, types.KindTimestampLTZ:
+			var tv types.TimestampValue
+			if tv, ok = x.(types.TimestampValue); ok {
+				dst = appendTimestamp(dst, t, tv)
+			}
+		case types.KindChar, types.KindVarChar, types.KindBinary, types.KindVarBinary:
+			switch s := x.(type) {
+			case string:
+				dst = binary.AppendUvarint(dst, uint64(len(s)))
+				dst = append(dst, s...)
+			case []byte:
+				dst = binary.AppendUvarint(dst, uint64(len(s)))
+				dst = append(dst, s...)
+			default:
+				ok = false
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return dst[:start], false
+		}
+	}
+	return dst, true
+}

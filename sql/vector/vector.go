@@ -2,6 +2,7 @@ package vector
 
 import (
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/eddy-streams/eddy/sql/types"
@@ -534,8 +535,10 @@ func fill[T any](s []T, n int, x T) []T {
 // Gather returns a new vector holding the rows sel of v, in order.
 func (v *Vector) Gather(sel []int32) *Vector {
 	out := New(v.typ, len(sel))
-	for _, i := range sel {
-		out.AppendFrom(v, int(i))
+	if v.constant || v.Nanos != nil || !out.gatherLane(v, sel) {
+		for _, i := range sel {
+			out.AppendFrom(v, int(i))
+		}
 	}
 	if v.errs != nil {
 		for _, e := range v.errs.items {
@@ -547,6 +550,76 @@ func (v *Vector) Gather(sel []int32) *Vector {
 		}
 	}
 	return out
+}
+
+// gatherLane appends rows sel of src, a full vector without nanos, one
+// typed loop per lane (filters gather every column they keep); NULL rows
+// get the zero value, as AppendNull gives them.
+func (v *Vector) gatherLane(src *Vector, sel []int32) bool {
+	nulls := src.Nulls.Any()
+	isNull := func(i int32) bool { return nulls && src.Nulls.Get(int(i)) }
+	n0 := v.n
+	switch v.lane {
+	case LaneBool:
+		for _, i := range sel {
+			v.Bool = append(v.Bool, !isNull(i) && src.Bool[i])
+		}
+	case LaneInt64, LaneTimestamp:
+		for _, i := range sel {
+			x := src.Int64[i]
+			if isNull(i) {
+				x = 0
+			}
+			v.Int64 = append(v.Int64, x)
+		}
+	case LaneFloat64:
+		for _, i := range sel {
+			x := src.Float64[i]
+			if isNull(i) {
+				x = 0
+			}
+			v.Float64 = append(v.Float64, x)
+		}
+	case LaneDecimal:
+		for _, i := range sel {
+			x := src.Dec[i]
+			if isNull(i) {
+				x = types.Int128{}
+			}
+			v.Dec = append(v.Dec, x)
+		}
+	case LaneBytes:
+		size := 0
+		for _, i := range sel {
+			size += int(src.Offsets[i+1] - src.Offsets[i])
+		}
+		v.Data = slices.Grow(v.Data, size)
+		for _, i := range sel {
+			if !isNull(i) {
+				v.Data = append(v.Data, src.Data[src.Offsets[i]:src.Offsets[i+1]]...)
+			}
+			v.Offsets = append(v.Offsets, int32(len(v.Data)))
+		}
+	case LaneAny:
+		for _, i := range sel {
+			var x any
+			if !isNull(i) {
+				x = src.Any[i]
+			}
+			v.Any = append(v.Any, x)
+		}
+	default:
+		return false
+	}
+	if nulls {
+		for j, i := range sel {
+			if src.Nulls.Get(int(i)) {
+				v.Nulls.set(n0 + j)
+			}
+		}
+	}
+	v.n += len(sel)
+	return true
 }
 
 func (v *Vector) String() string {

@@ -1,0 +1,10 @@
+-- Query 12: processing-time windows.
+WITH B AS (SELECT *, PROCTIME() AS p_time FROM bid)
+SELECT
+    bidder,
+    count(*) AS bid_count,
+    window_start AS starttime,
+    window_end AS endtime
+FROM TABLE(
+    TUMBLE(TABLE B, DESCRIPTOR(p_time), INTERVAL '10' SECOND))
+GROUP BY bidder, window_start, window_end;

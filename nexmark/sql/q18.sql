@@ -1,0 +1,6 @@
+-- Query 18: find last bid (deduplication keeping the last row).
+SELECT auction, bidder, price, channel, url, dateTime, extra
+FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY dateTime DESC) AS rank_number
+    FROM bid)
+WHERE rank_number <= 1;

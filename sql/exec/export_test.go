@@ -1,0 +1,7 @@
+package exec
+
+// Knobs for the external tests of this package.
+var (
+	DisableSlicing       = &disableSlicing
+	PunctuatedWatermarks = &punctuatedWatermarks
+)

@@ -1,0 +1,376 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/types"
+)
+
+// overCalls lists the calls with an OVER clause in the select items,
+// outside subqueries.
+func overCalls(items []selectItem) []*ast.FuncCall {
+	var calls []*ast.FuncCall
+	for _, it := range items {
+		ast.Inspect(it.expr, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SubqueryExpr, *ast.ExistsExpr:
+				return false
+			case *ast.FuncCall:
+				if n.Over != nil {
+					calls = append(calls, n)
+				}
+			}
+			return true
+		})
+	}
+	return calls
+}
+
+// rankFuncs are the ranking window functions.
+var rankFuncs = map[string]bool{"ROW_NUMBER": true, "RANK": true, "DENSE_RANK": true}
+
+// bindOver binds the OVER calls of a SELECT over n: ROW_NUMBER() becomes
+// a Rank node (a Top-N once a filter on the row number limits it), the
+// aggregates an OverAggregate node. Either appends a column per call to
+// n's; the returned scope extends sc with them (hidden) and over maps
+// each call to its column.
+func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *Node, sc *scope) (*Node, *scope, map[*ast.FuncCall]int, error) {
+	// Resolve OVER name against the WINDOW clause.
+	specs := make([]*ast.WindowSpec, len(calls))
+	for i, c := range calls {
+		specs[i] = c.Over
+		if c.Over.Ref == nil {
+			continue
+		}
+		var names []string
+		for _, nw := range named {
+			names = append(names, nw.Name.Name)
+			if nw.Name.Name == c.Over.Ref.Name {
+				spec := *nw.Spec
+				if len(c.Over.PartitionBy) > 0 || len(c.Over.OrderBy) > 0 || c.Over.Frame != nil {
+					return nil, nil, nil, errorf(c.Over, "refining a named window (OVER (%s …)) is not supported yet", c.Over.Ref.Name)
+				}
+				specs[i] = &spec
+			}
+		}
+		if specs[i] == c.Over {
+			return nil, nil, nil, errorf(c.Over.Ref, "window '%s' not found%s", c.Over.Ref.Name, didYouMean(c.Over.Ref.Name, names))
+		}
+	}
+	first := calls[0]
+	for i, c := range calls[1:] {
+		if !ast.Equal(specs[i+1], specs[0]) {
+			return nil, nil, nil, errorf(c.Over, "all OVER windows of a query must be the same; this one differs from the one at %s", first.Over.Start())
+		}
+	}
+	w := specs[0]
+	if w.Ref != nil {
+		return nil, nil, nil, errorf(w, "a window defined by another named window (%s) is not supported yet", w.Ref.Name)
+	}
+	plain := &exprCtx{b: b, scope: sc, noAgg: "in an OVER window"}
+	// Partition, order and argument expressions that are not columns are
+	// computed by a Calc below.
+	var extras []*Expr
+	base := len(n.Columns)
+	colOf := func(e ast.Expr) (int, *Expr, error) {
+		x, err := plain.bind(e)
+		if err != nil {
+			return 0, nil, err
+		}
+		if x.Kind == ColRef {
+			return x.Index, x, nil
+		}
+		for i, y := range extras {
+			if y.Equal(x) {
+				return base + i, x, nil
+			}
+		}
+		extras = append(extras, x)
+		return base + len(extras) - 1, x, nil
+	}
+	var part []int
+	for _, p := range w.PartitionBy {
+		i, _, err := colOf(p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		part = append(part, i)
+	}
+	var order []SortKey
+	var orderExprs []*Expr
+	for _, o := range w.OrderBy {
+		i, x, err := colOf(o.Expr)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		k := SortKey{Col: i, Desc: o.Desc}
+		// Flink's default: NULLS FIRST ascending, NULLS LAST descending.
+		k.NullsFirst = !o.Desc
+		switch o.Nulls {
+		case ast.NullsFirst:
+			k.NullsFirst = true
+		case ast.NullsLast:
+			k.NullsFirst = false
+		}
+		order = append(order, k)
+		orderExprs = append(orderExprs, x)
+	}
+	name := func(f *ast.FuncCall) string { return upper(f.Name.Parts[len(f.Name.Parts)-1].Name) }
+	isRank := rankFuncs[name(first)]
+	for _, c := range calls {
+		fn := name(c)
+		if rankFuncs[fn] != isRank {
+			return nil, nil, nil, errorf(c, "ranking functions and aggregates over windows cannot be mixed in one query yet")
+		}
+		if isRank && fn != name(first) {
+			return nil, nil, nil, errorf(c, "%s and %s cannot be used in one query yet", name(first), fn)
+		}
+		if isRank && len(c.Args) > 0 {
+			return nil, nil, nil, errorf(c, "%s takes no arguments", fn)
+		}
+		if !isRank && !aggregateNames[fn] {
+			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX"}))
+		}
+		if c.Filter != nil {
+			return nil, nil, nil, errorf(c.Filter, "FILTER is not supported with OVER")
+		}
+	}
+	var calls2 []AggCall
+	if !isRank {
+		for _, c := range calls {
+			fn := name(c)
+			call := AggCall{Func: fn, Distinct: c.Quant == ast.QuantDistinct, Filter: -1, Name: fmt.Sprintf("w0$o%d", len(calls2))}
+			var argTypes []types.Type
+			star := len(c.Args) == 1
+			if star {
+				_, star = c.Args[0].(*ast.Star)
+			}
+			switch {
+			case star && fn == "COUNT":
+			case star:
+				return nil, nil, nil, errorf(c, "%s(*) is not allowed; only COUNT(*)", fn)
+			case len(c.Args) != 1:
+				return nil, nil, nil, errorf(c, "%s takes one argument, got %d", fn, len(c.Args))
+			default:
+				i, x, err := colOf(c.Args[0])
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				t := x.Type
+				t.TimeAttr = types.NoTimeAttr
+				argTypes = append(argTypes, t)
+				call.Args = []int{i}
+			}
+			t, err := aggResultType(fn, argTypes)
+			if err != nil {
+				return nil, nil, nil, errorf(c, "%v", err)
+			}
+			call.Type = t
+			calls2 = append(calls2, call)
+		}
+	}
+	// The Calc of the extra expressions.
+	in := n
+	inScope := &scope{cols: append([]scopeCol(nil), sc.cols...)}
+	if len(extras) > 0 {
+		projects := identity(n)
+		cols := cloneCols(n.Columns)
+		for i, x := range extras {
+			projects = append(projects, x)
+			cols = append(cols, Column{Name: fmt.Sprintf("$%d", base+i), Type: x.Type})
+			inScope.cols = append(inScope.cols, scopeCol{name: cols[len(cols)-1].Name, typ: x.Type, hidden: true})
+		}
+		in = b.calc(n, projects, nil, cols)
+	}
+	over := map[*ast.FuncCall]int{}
+	var out *Node
+	if isRank {
+		if len(order) == 0 {
+			return nil, nil, nil, errorf(first, "%s() needs an ORDER BY in its OVER window", name(first))
+		}
+		cols := cloneCols(in.Columns)
+		cols = append(cols, Column{Name: "w0$o0", Type: types.BigInt().NotNullable()})
+		out = b.node(OpRank, cols, in)
+		out.Rank = &RankSpec{Func: name(first), Partition: part, Order: order, Limit: -1, Strategy: TopN, TimeCol: -1, WindowEnd: -1}
+		out.Changelog = UpdatesAndDeletes
+		for _, c := range calls {
+			over[c] = len(in.Columns)
+		}
+	} else {
+		if len(order) != 1 || order[0].Desc || orderExprs[0].Type.TimeAttr == types.NoTimeAttr {
+			at := ast.Node(w)
+			if len(w.OrderBy) > 0 {
+				at = w.OrderBy[0]
+			}
+			return nil, nil, nil, errorf(at, "OVER windows' ordering in stream mode must be defined on a time attribute, ascending")
+		}
+		if orderExprs[0].Type.TimeAttr == types.ProcTime {
+			return nil, nil, nil, errorf(w.OrderBy[0], "OVER windows ordered by a processing-time attribute are not supported yet; order by the rowtime attribute")
+		}
+		if !in.Changelog.IsInsertOnly() {
+			return nil, nil, nil, errorf(w, "OVER aggregation over an updating input is not supported")
+		}
+		spec := &OverSpec{Partition: part, TimeCol: order[0].Col, Preceding: -1, Calls: calls2}
+		if err := bindFrame(w, spec); err != nil {
+			return nil, nil, nil, err
+		}
+		cols := cloneCols(in.Columns)
+		for _, c := range calls2 {
+			cols = append(cols, Column{Name: c.Name, Type: c.Type})
+		}
+		out = b.node(OpOverAggregate, cols, in)
+		out.Over = spec
+		out.Changelog = InsertOnly
+		for i, c := range calls {
+			over[c] = len(in.Columns) + i
+		}
+	}
+	for _, c := range out.Columns[len(in.Columns):] {
+		inScope.cols = append(inScope.cols, scopeCol{name: c.Name, typ: c.Type, hidden: true})
+	}
+	return out, inScope, over, nil
+}
+
+// bindFrame reads the frame of an OVER aggregation: ROWS n PRECEDING or
+// RANGE INTERVAL … PRECEDING (or UNBOUNDED PRECEDING), ending at the
+// current row. Without a frame it is RANGE UNBOUNDED PRECEDING.
+func bindFrame(w *ast.WindowSpec, spec *OverSpec) error {
+	f := w.Frame
+	if f == nil {
+		return nil
+	}
+	spec.Rows = f.Unit == ast.FrameRows
+	if f.End != nil && f.End.Kind != ast.CurrentRow {
+		return errorf(f.End, "OVER windows must end at CURRENT ROW, not %s", f.End.Kind)
+	}
+	switch f.Begin.Kind {
+	case ast.UnboundedPreceding:
+		spec.Preceding = -1
+	case ast.CurrentRow:
+		spec.Preceding = 0
+	case ast.Preceding:
+		ctx := &exprCtx{b: &binder{}, scope: &scope{}, noAgg: "in a window frame"}
+		x, err := ctx.bind(f.Begin.Offset)
+		if err != nil {
+			return err
+		}
+		if spec.Rows {
+			v, ok := intLiteral(x)
+			if !ok || v < 0 {
+				return errorf(f.Begin.Offset, "ROWS frame offset must be a non-negative integer literal")
+			}
+			spec.Preceding = v
+		} else {
+			ms, err := constMillis(f.Begin.Offset, x, "RANGE frame offset")
+			if err != nil {
+				return err
+			}
+			if ms < 0 {
+				return errorf(f.Begin.Offset, "RANGE frame offset must not be negative")
+			}
+			spec.Preceding = ms
+		}
+	default:
+		return errorf(f.Begin, "OVER windows must start at a PRECEDING bound, not %s", f.Begin.Kind)
+	}
+	return nil
+}
+
+// limitRank recognizes the filter of a Top-N on a Rank's row number
+// (rownum <= N, rownum < N, rownum = 1) in a WHERE over n, and limits
+// the Rank. It then picks the strategy and fixes the changelog mode of
+// the Calcs between n and the Rank.
+func (b *binder) limitRank(n *Node, cond *Expr) {
+	for _, c := range conjuncts(cond) {
+		if c.Kind != Call || len(c.Args) != 2 || c.Args[0].Kind != ColRef || c.Args[1].Kind != Literal {
+			continue
+		}
+		lim, ok := intLiteral(c.Args[1])
+		if !ok {
+			continue
+		}
+		switch c.Func {
+		case "<=":
+		case "<":
+			lim--
+		case "=":
+			if lim != 1 {
+				continue
+			}
+		default:
+			continue
+		}
+		// Follow the column down through Calcs to a Rank.
+		path := []*Node{}
+		cur, col := n, c.Args[0].Index
+		for cur.Op == OpCalc && cur.Calc.Filter == nil && col < len(cur.Calc.Projects) && cur.Calc.Projects[col].Kind == ColRef {
+			path = append(path, cur)
+			col = cur.Calc.Projects[col].Index
+			cur = cur.Inputs[0]
+		}
+		if cur.Op != OpRank || col != len(cur.Columns)-1 || cur.Rank.Limit >= 0 {
+			continue
+		}
+		if lim < 0 {
+			lim = 0
+		}
+		b.chooseRank(cur, lim)
+		for _, p := range path {
+			p.Changelog = cur.Changelog
+		}
+		return
+	}
+}
+
+// chooseRank limits a Rank to lim rows and picks how it runs: a window
+// Top-N when it partitions by a window's bounds, a deduplication keeping
+// the first row when it orders by a time attribute ascending and keeps
+// one row, else an updating Top-N.
+func (b *binder) chooseRank(r *Node, lim int64) {
+	spec := *r.Rank
+	spec.Limit = lim
+	in := r.Inputs[0]
+	r.Changelog = UpdatesAndDeletes
+	if in.Changelog.IsInsertOnly() {
+		start, end := -1, -1
+		for _, p := range spec.Partition {
+			switch in.Columns[p].window.kind {
+			case "window_start":
+				start = p
+			case "window_end":
+				end = p
+			}
+		}
+		if start >= 0 && end >= 0 && in.Columns[start].window.tvf == in.Columns[end].window.tvf {
+			spec.Strategy, spec.WindowEnd = WindowTopN, end
+			r.Changelog = InsertOnly
+		} else if lim == 1 && spec.Func == "ROW_NUMBER" && len(spec.Order) == 1 && !spec.Order[0].Desc && in.Columns[spec.Order[0].Col].Type.TimeAttr != types.NoTimeAttr {
+			spec.Strategy = DedupFirst
+			spec.TimeCol = -1
+			if in.Columns[spec.Order[0].Col].Type.TimeAttr == types.RowTime {
+				spec.TimeCol = spec.Order[0].Col
+			}
+			r.Changelog = InsertOnly
+		}
+	}
+	r.Rank = &spec
+}
+
+// intLiteral reads an integer literal of any width.
+func intLiteral(x *Expr) (int64, bool) {
+	if x.Kind != Literal {
+		return 0, false
+	}
+	switch v := x.Value.(type) {
+	case int64:
+		return v, true
+	case int32:
+		return int64(v), true
+	case int16:
+		return int64(v), true
+	case int8:
+		return int64(v), true
+	}
+	return 0, false
+}
