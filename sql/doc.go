@@ -14,6 +14,13 @@
 // Result.Final applies it. In batch mode ('execution.runtime-mode' =
 // 'batch') inputs must be bounded and results are final: only +I rows.
 //
+// User-defined functions are Go code registered on the session (CREATE
+// FUNCTION names a JVM class, which Eddy cannot run):
+// Session.RegisterScalarFunction, RegisterAggregateFunction (generic, over
+// an AggregateFunction[ACC, IN, OUT]) and Session.RegisterTableFunction
+// (called with CROSS JOIN LATERAL TABLE). Their SQL types follow the Go
+// types; names are case-insensitive and may not shadow a built-in.
+//
 // Errors carry the position of the mistake and print the source line with
 // a caret, for parse and validation errors alike.
 package sql

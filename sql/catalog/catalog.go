@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/eddy-streams/eddy/sql/ast"
 )
@@ -206,7 +207,28 @@ func (c *Catalog) CreateFunction(f *Function, ifNotExists bool) error {
 		}
 		return fmt.Errorf("function %s already exists", f.Path)
 	}
+	if g := c.functionFold(f.Path); g != nil {
+		// Function names are case-insensitive, as Flink's catalog functions.
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("function %s already exists (as %s)", f.Path, g.Path)
+	}
 	c.functions[f.Path] = f
+	return nil
+}
+
+// functionFold returns the function whose path equals p ignoring the case of
+// the object name, or nil.
+func (c *Catalog) functionFold(p Path) *Function {
+	if f := c.functions[p]; f != nil {
+		return f
+	}
+	for q, f := range c.functions {
+		if q.Catalog == p.Catalog && q.Database == p.Database && strings.EqualFold(q.Object, p.Object) {
+			return f
+		}
+	}
 	return nil
 }
 
@@ -234,8 +256,9 @@ func (c *Catalog) Drop(kind ast.ObjectKind, name *ast.ObjectName, ifExists bool)
 			return fmt.Errorf("%s is a table: use DROP TABLE", p)
 		}
 	case ast.KindFunction:
-		if _, found = c.functions[p]; found {
-			delete(c.functions, p)
+		if f := c.functionFold(p); f != nil {
+			delete(c.functions, f.Path)
+			found = true
 		}
 	default:
 		return fmt.Errorf("DROP %s is not supported", kind)
@@ -317,7 +340,7 @@ func (c *Catalog) Function(name *ast.ObjectName) *Function {
 	if err != nil {
 		return nil
 	}
-	return c.functions[p]
+	return c.functionFold(p)
 }
 
 // Tables lists the tables and views of the current database; views only

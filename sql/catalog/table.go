@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -252,13 +253,21 @@ type View struct {
 	DDL       string
 }
 
-// Function is a function created by CREATE FUNCTION. Eddy cannot run JVM
-// classes, so such functions are recorded for SHOW FUNCTIONS and refused
-// when called.
+// Function is a function created by CREATE FUNCTION or registered through
+// the Go API. Eddy cannot run JVM classes, so CREATE FUNCTION functions are
+// recorded for SHOW FUNCTIONS and refused when called; Go functions carry
+// their implementation in Scalar or Aggregate.
 type Function struct {
 	Path     Path
 	Class    string
 	Language string
+	// Scalar is a Go scalar function.
+	Scalar *functions.UDF
+	// Aggregate is a Go aggregate function.
+	Aggregate *functions.AggregateUDF
+	// Table is a Go table function: a call returns an ARRAY of ROWs, one
+	// per output row.
+	Table *functions.UDF
 }
 
 // posError is an error at a position of the SQL text.

@@ -16,6 +16,7 @@ type aggAcc struct {
 	Hi, Lo int64   // DECIMAL sum (unscaled Int128)
 	S      string  // MIN/MAX of other types (ValueString form)
 	Set    bool    // MIN/MAX holds a value
+	U      []byte  // a user-defined aggregate's encoded accumulator
 }
 
 // groupAcc is the state of one group: its row count and the calls'
@@ -75,6 +76,16 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 			if b, _ := row[c.Filter].(bool); !b {
 				continue
 			}
+		}
+		if c.UDAF != nil {
+			args := make([]any, len(c.Args))
+			for j, col := range c.Args {
+				args[j] = row[col]
+			}
+			if err := udafAdd(&g.Accs[i], c, args, retract); err != nil {
+				return err
+			}
+			continue
 		}
 		var v any
 		if len(c.Args) > 0 {
@@ -224,6 +235,9 @@ func (a *aggregator) result(g *groupAcc, i int, prefix string) (any, error) {
 	c := a.calls[i]
 	acc := &g.Accs[i]
 	t := c.Type
+	if c.UDAF != nil {
+		return udafResult(acc, c)
+	}
 	switch c.Func {
 	case "COUNT":
 		return acc.N, nil

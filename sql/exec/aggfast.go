@@ -100,6 +100,16 @@ func (a *aggregator) addAt(g *groupAcc, c *vector.Chunk, at int, retract bool, p
 			}
 		}
 		acc := &g.Accs[i]
+		if call.UDAF != nil {
+			args := make([]any, len(call.Args))
+			for j, col := range call.Args {
+				args[j] = c.Cols[col].Get(at)
+			}
+			if err := udafAdd(acc, *call, args, retract); err != nil {
+				return err
+			}
+			continue
+		}
 		if op == opCountStar {
 			acc.N += sign
 			continue

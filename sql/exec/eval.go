@@ -74,7 +74,13 @@ func compile(e *plan.Expr) (evaluator, error) {
 				consts[i] = a.Value
 			}
 		}
-		r, err := functions.LookupCall(e.Func, ts, consts)
+		var r *functions.Resolved
+		var err error
+		if e.UDF != nil {
+			r, err = e.UDF.Resolve(ts)
+		} else {
+			r, err = functions.LookupCall(e.Func, ts, consts)
+		}
 		if err != nil {
 			return nil, err
 		}

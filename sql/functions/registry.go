@@ -193,7 +193,7 @@ func Lookup(name string, args []types.Type) (*Resolved, error) {
 // TRUNCATE derive their scale from r. Lookup treats every argument as
 // non-constant.
 func LookupCall(name string, args []types.Type, consts []any) (*Resolved, error) {
-	key := strings.ToUpper(strings.Join(strings.Fields(name), " "))
+	key := normName(name)
 	if key == "CAST" || key == "TRY_CAST" {
 		if len(args) == 2 {
 			return LookupCast(args[0], args[1], key == "TRY_CAST")
@@ -225,6 +225,8 @@ func LookupCall(name string, args []types.Type, consts []any) (*Resolved, error)
 	}
 	return r, nil
 }
+
+func normName(name string) string { return strings.ToUpper(strings.Join(strings.Fields(name), " ")) }
 
 // Names lists the registered function names, sorted.
 func Names() []string {

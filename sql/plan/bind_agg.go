@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddy-streams/eddy/sql/ast"
 	"github.com/eddy-streams/eddy/sql/catalog"
+	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -57,7 +58,7 @@ func (a *aggCtx) plainCtx(clause string) *exprCtx {
 
 // bind binds e over the aggregation's output.
 func (a *aggCtx) bind(c *exprCtx, e ast.Expr) (*Expr, error) {
-	if !hasAgg(e) {
+	if !a.b.hasAgg(e) {
 		x, err := a.plainCtx("here").bind(e)
 		if err != nil {
 			return nil, err
@@ -65,7 +66,7 @@ func (a *aggCtx) bind(c *exprCtx, e ast.Expr) (*Expr, error) {
 		return a.lift(e, x)
 	}
 	if f, ok := e.(*ast.FuncCall); ok {
-		if isAggCall(f) {
+		if a.b.isAggCall(f) {
 			return a.aggregate(f)
 		}
 		if k := auxWindowFunc(f); k != "" {
@@ -126,6 +127,9 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 	name := upper(f.Name.Parts[0].Name)
 	call := AggCall{Func: name, Distinct: f.Quant == ast.QuantDistinct, Filter: -1}
 	inner := a.plainCtx("inside another aggregate function")
+	if u := a.b.udaf(f); u != nil && !aggregateNames[name] {
+		return a.udafCall(f, u, call, inner)
+	}
 	var argTypes []types.Type
 	star := len(f.Args) == 1
 	if star {
@@ -168,7 +172,51 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 	}
 	call.Type = t
 	for i, c := range a.calls {
-		if c.Func == call.Func && c.Distinct == call.Distinct && c.Filter == call.Filter && fmt.Sprint(c.Args) == fmt.Sprint(call.Args) {
+		if c.UDAF == nil && c.Func == call.Func && c.Distinct == call.Distinct && c.Filter == call.Filter && fmt.Sprint(c.Args) == fmt.Sprint(call.Args) {
+			return NewCol(a.callBase+i, c.Type), nil
+		}
+	}
+	call.Name = "EXPR$" + itoa(len(a.calls))
+	a.calls = append(a.calls, call)
+	return NewCol(a.callBase+len(a.calls)-1, t), nil
+}
+
+// udafCall binds a call of a Go aggregate function.
+func (a *aggCtx) udafCall(f *ast.FuncCall, u *functions.AggregateUDF, call AggCall, inner *exprCtx) (*Expr, error) {
+	if call.Distinct {
+		return nil, errorf(f, "DISTINCT is not supported with the user-defined aggregate %s", u.Name)
+	}
+	call.Func, call.UDAF = u.Name, u
+	var argTypes []types.Type
+	for _, arg := range f.Args {
+		if st, ok := arg.(*ast.Star); ok {
+			return nil, errorf(st, "'*' is only allowed in COUNT(*)")
+		}
+		x, err := inner.bind(arg)
+		if err != nil {
+			return nil, err
+		}
+		x.Type.TimeAttr = types.NoTimeAttr
+		argTypes = append(argTypes, x.Type)
+		call.Args = append(call.Args, a.addPre(x))
+	}
+	if f.Filter != nil {
+		cond, err := a.plainCtx("in FILTER").bind(f.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkBoolean(f.Filter, cond, "FILTER"); err != nil {
+			return nil, err
+		}
+		call.Filter = a.addPre(cond)
+	}
+	t, err := u.Resolve(argTypes)
+	if err != nil {
+		return nil, errorf(f, "%v", err)
+	}
+	call.Type = t
+	for i, c := range a.calls {
+		if c.UDAF == u && c.Filter == call.Filter && fmt.Sprint(c.Args) == fmt.Sprint(call.Args) {
 			return NewCol(a.callBase+i, c.Type), nil
 		}
 	}
@@ -254,7 +302,7 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 		keys = append(keys, g)
 	}
 	for _, k := range keys {
-		if hasAgg(k) {
+		if b.hasAgg(k) {
 			return nil, errorf(k, "aggregate functions are not allowed in GROUP BY")
 		}
 		x, err := a.plainCtx("in GROUP BY").bind(k)

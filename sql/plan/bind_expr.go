@@ -33,14 +33,22 @@ var aggregateNames = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "M
 // auxiliary functions.
 var groupWindowNames = map[string]bool{"TUMBLE": true, "HOP": true, "SESSION": true}
 
-func isAggCall(e ast.Expr) bool {
+func (b *binder) isAggCall(e ast.Expr) bool {
 	f, ok := e.(*ast.FuncCall)
-	return ok && f.Over == nil && len(f.Name.Parts) == 1 && aggregateNames[upper(f.Name.Parts[0].Name)]
+	return ok && f.Over == nil && len(f.Name.Parts) == 1 && (aggregateNames[upper(f.Name.Parts[0].Name)] || b.udaf(f) != nil)
+}
+
+// udaf returns the Go aggregate function f calls, or nil.
+func (b *binder) udaf(f *ast.FuncCall) *functions.AggregateUDF {
+	if fn := b.cat.Function(f.Name); fn != nil {
+		return fn.Aggregate
+	}
+	return nil
 }
 
 // hasAgg reports whether e contains an aggregate call or a group window
 // auxiliary function (TUMBLE_START …) outside subqueries.
-func hasAgg(e ast.Expr) bool {
+func (b *binder) hasAgg(e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if found {
@@ -50,7 +58,7 @@ func hasAgg(e ast.Expr) bool {
 		case *ast.SubqueryExpr, *ast.ExistsExpr:
 			return false
 		case *ast.FuncCall:
-			if isAggCall(n) || auxWindowFunc(n) != "" {
+			if b.isAggCall(n) || auxWindowFunc(n) != "" {
 				found = true
 				return false
 			}
@@ -418,8 +426,21 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 	if f.Quant == ast.QuantDistinct {
 		return nil, errorf(f, "DISTINCT is only allowed with aggregate functions")
 	}
-	if c.b.cat.Function(f.Name) != nil {
-		return nil, errorf(f, "function '%s' is a user-defined JVM function, which Eddy cannot run", f.Name)
+	if fn := c.b.cat.Function(f.Name); fn != nil {
+		if fn.Scalar == nil {
+			if fn.Aggregate != nil {
+				msg := c.noAgg
+				if msg == "" {
+					msg = "here"
+				}
+				return nil, errorf(f, "aggregate function %s is not allowed %s", fn.Path.Object, msg)
+			}
+			if fn.Table != nil {
+				return nil, errorf(f, "table function %s is only allowed in CROSS JOIN LATERAL TABLE(%s(…))", fn.Path.Object, fn.Path.Object)
+			}
+			return nil, errorf(f, "function '%s' is a user-defined JVM function, which Eddy cannot run", f.Name)
+		}
+		return c.udfCall(f, fn.Scalar)
 	}
 	switch name {
 	case "PROCTIME":
@@ -450,6 +471,26 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 		return nil, errorf(f, "no function '%s'%s", f.Name.Parts[0].Name, catalog.DidYouMean(name, known))
 	}
 	return x, err
+}
+
+// udfCall binds a call of a Go scalar function registered in the catalog.
+func (c *exprCtx) udfCall(f *ast.FuncCall, u *functions.UDF) (*Expr, error) {
+	args, err := c.bindAll(f.Args)
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]types.Type, len(args))
+	for i, a := range args {
+		ts[i] = a.Type
+		ts[i].TimeAttr = types.NoTimeAttr
+	}
+	r, err := u.Resolve(ts)
+	if err != nil {
+		return nil, errorf(f, "%v", err)
+	}
+	x := NewCall(u.Name, r.Result, args...)
+	x.UDF = u
+	return x, nil
 }
 
 func unitLit(u ast.TimeUnit) *Expr {

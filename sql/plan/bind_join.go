@@ -33,6 +33,11 @@ func (b *binder) bindJoin(j *ast.Join) (*Node, *scope, error) {
 	if u, ok := j.R.(*ast.Unnest); ok {
 		return b.bindUnnest(j, l, ls, u)
 	}
+	if tf, ok := j.R.(*ast.TableFunc); ok {
+		if fn := b.cat.Function(tf.Call.Name); fn != nil && fn.Table != nil {
+			return b.bindLateralTable(j, l, ls, tf, fn.Table)
+		}
+	}
 	var asOf ast.Expr
 	rref := j.R
 	if tn, ok := j.R.(*ast.TableName); ok && tn.SystemTime != nil {

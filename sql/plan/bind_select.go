@@ -55,7 +55,7 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 	}
 	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
 	for _, it := range sel.Items {
-		if !grouped && it.Expr != nil && hasAgg(it.Expr) {
+		if !grouped && it.Expr != nil && b.hasAgg(it.Expr) {
 			grouped = true
 		}
 	}

@@ -73,7 +73,7 @@ func (b *binder) bindWhereSubqueries(where ast.Expr, n *Node, sc *scope) (*Node,
 // simpleSubquery returns the SELECT of a subquery whose WHERE can be
 // bound against the outer columns: one SELECT with no grouping,
 // DISTINCT, windows, ORDER BY or LIMIT.
-func simpleSubquery(q *ast.Query) *ast.Select {
+func (b *binder) simpleSubquery(q *ast.Query) *ast.Select {
 	if q.With != nil || len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil {
 		return nil
 	}
@@ -82,7 +82,7 @@ func simpleSubquery(q *ast.Query) *ast.Select {
 		return nil
 	}
 	for _, it := range sel.Items {
-		if it.Expr != nil && (hasAgg(it.Expr) || len(overCalls([]selectItem{{expr: it.Expr}})) > 0) {
+		if it.Expr != nil && (b.hasAgg(it.Expr) || len(overCalls([]selectItem{{expr: it.Expr}})) > 0) {
 			return nil
 		}
 	}
@@ -97,7 +97,7 @@ func (b *binder) semiJoin(n *Node, sc *scope, q *ast.Query, x ast.Expr, not bool
 	var r *Node
 	var conds []*Expr
 	var item *Expr // the subquery's value, over the combined columns
-	if sel := simpleSubquery(q); sel != nil {
+	if sel := b.simpleSubquery(q); sel != nil {
 		rn, rs, err := b.bindFrom(sel.From)
 		if err != nil {
 			return nil, err

@@ -52,8 +52,11 @@ func (b *binder) windowTVF(at ast.Node, in *Node, spec *WindowSpec) (*Node, erro
 // bindTableFunc binds a FROM TABLE(fn(...)): the window table functions
 // TUMBLE, HOP and CUMULATE.
 func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
+	if fn := b.cat.Function(tf.Call.Name); fn != nil && fn.Table != nil {
+		return nil, errorf(tf, "table function %s needs a left side: write t CROSS JOIN LATERAL TABLE(%s(…))", fn.Path.Object, fn.Path.Object)
+	}
 	if tf.Lateral {
-		return nil, errorf(tf, "LATERAL TABLE (user-defined table functions) is not supported yet")
+		return nil, errorf(tf, "LATERAL TABLE of a function not registered as a Go table function is not supported")
 	}
 	f := tf.Call
 	kind := WindowKind(upper(f.Name.String()))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -46,6 +47,9 @@ type Expr struct {
 	Value any
 	Args  []*Expr
 	Try   bool
+	// UDF, when set, is the user-defined function a Call invokes; Func is
+	// then its name, for EXPLAIN.
+	UDF *functions.UDF
 }
 
 // Special functions the executor implements itself rather than through
@@ -198,7 +202,7 @@ func (e *Expr) Equal(o *Expr) bool {
 	if e == nil || o == nil {
 		return e == o
 	}
-	if e.Kind != o.Kind || e.Index != o.Index || e.Func != o.Func || e.Try != o.Try ||
+	if e.Kind != o.Kind || e.Index != o.Index || e.Func != o.Func || e.Try != o.Try || e.UDF != o.UDF ||
 		!e.Type.Equal(o.Type) || len(e.Args) != len(o.Args) {
 		return false
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -173,6 +174,9 @@ type AggCall struct {
 	Filter int
 	Type   types.Type
 	Name   string
+	// UDAF, when set, is the Go aggregate function called (Func is then its
+	// name); it takes all of Args.
+	UDAF *functions.AggregateUDF
 }
 
 // AggSpec is a grouped aggregation: output is the Keys' columns then one
