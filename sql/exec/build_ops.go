@@ -24,17 +24,18 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 			return nil, err
 		}
 		lt, rt := plainTypes(n.Inputs[0].Types()), plainTypes(n.Inputs[1].Types())
+		base := newJoinBase(n.Join, lt, rt, outTypes, b.fctx)
 		type fn = datastream.KeyedCoProcessFunction[string, *keyedRow, *keyedRow, *vector.Chunk]
 		var f fn
 		switch {
 		case n.Join.Interval != nil:
-			f = &intervalJoinFunc{spec: n.Join, leftTypes: lt, rightTypes: rt, outTypes: outTypes, fctx: b.fctx}
+			f = &intervalJoinFunc{joinBase: base}
 		case n.Join.Temporal != nil:
-			f = &temporalJoinFunc{spec: n.Join, leftTypes: lt, rightTypes: rt, outTypes: outTypes, fctx: b.fctx}
+			f = &temporalJoinFunc{joinBase: base}
 		case n.Join.Window != nil:
-			f = &windowJoinFunc{spec: n.Join, leftTypes: lt, rightTypes: rt, outTypes: outTypes, fctx: b.fctx}
+			f = &windowJoinFunc{joinBase: base}
 		default:
-			f = &joinFunc{spec: n.Join, leftTypes: lt, rightTypes: rt, outTypes: outTypes, fctx: b.fctx}
+			f = &joinFunc{joinBase: base}
 		}
 		s := datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r), f)
 		if len(n.Join.LeftKeys) == 0 {

@@ -164,18 +164,6 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		}
 		f := &sessionAggFunc{spec: n.Agg, inTypes: plainTypes(n.Inputs[0].Types()), keyTypes: outTypes[:len(n.Agg.Keys)], outTypes: outTypes}
 		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
-	case plan.OpJoin:
-		l, err := b.keyed(n.Inputs[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.keyed(n.Inputs[1])
-		if err != nil {
-			return nil, err
-		}
-		f := &joinFunc{spec: n.Join, leftTypes: plainTypes(n.Inputs[0].Types()), rightTypes: plainTypes(n.Inputs[1].Types()), outTypes: outTypes, fctx: b.fctx}
-		return datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r),
-			datastream.KeyedCoProcessFunction[string, *keyedRow, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpLimit:
 		k, err := b.keyed(n.Inputs[0])
 		if err != nil {

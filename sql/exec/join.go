@@ -33,34 +33,60 @@ type joinRec struct {
 // last match goes the padded row comes back. Semi and anti joins emit the
 // left row itself when it gains its first (loses its last) match.
 type joinFunc struct {
+	joinBase
+	left, right state.MapState[string, joinRec]
+}
+
+func (f *joinFunc) Open(rc *datastream.RuntimeContext) error {
+	var err error
+	f.left, f.right, err = sideStates[joinRec](rc)
+	if err != nil {
+		return err
+	}
+	return f.openBase()
+}
+
+// joinBase is what every two-input join operator holds: the plan's join,
+// the row types of both sides and the output, the residual condition over
+// a joined row, and the codecs and builder of rows.
+type joinBase struct {
 	spec       *plan.JoinSpec
 	leftTypes  []types.Type
 	rightTypes []types.Type
 	outTypes   []types.Type
 	fctx       functions.Context
 
-	left, right state.MapState[string, joinRec]
-	cond        *projector
-	condTypes   []types.Type
-	out         *rowBuilder
-	lc, rc      *rowCodec
+	cond      *projector
+	condTypes []types.Type
+	out       *rowBuilder
+	lc, rc    *rowCodec
 }
 
-func (f *joinFunc) Open(rc *datastream.RuntimeContext) error {
-	f.lc, f.rc = newRowCodec(f.leftTypes), newRowCodec(f.rightTypes)
+func newJoinBase(spec *plan.JoinSpec, leftTypes, rightTypes, outTypes []types.Type, fctx functions.Context) joinBase {
+	return joinBase{spec: spec, leftTypes: leftTypes, rightTypes: rightTypes, outTypes: outTypes, fctx: fctx}
+}
+
+// openBase makes the codecs, the condition and the output builder.
+func (j *joinBase) openBase() error {
+	j.lc, j.rc = newRowCodec(j.leftTypes), newRowCodec(j.rightTypes)
+	j.condTypes = nullableTypes(concatTypes(j.leftTypes, j.rightTypes))
 	var err error
-	if f.left, err = datastream.GetMapState(rc, state.Map[string, joinRec]("left")); err != nil {
+	if j.cond, err = newCondition(j.fctx, j.spec.Condition, j.condTypes); err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetMapState(rc, state.Map[string, joinRec]("right")); err != nil {
-		return err
-	}
-	f.condTypes = nullableTypes(concatTypes(f.leftTypes, f.rightTypes))
-	if f.cond, err = newCondition(f.fctx, f.spec.Condition, f.condTypes); err != nil {
-		return err
-	}
-	f.out = newRowBuilder(f.outTypes)
+	j.out = newRowBuilder(j.outTypes)
 	return nil
+}
+
+// sideStates returns the map states of a join's left and right rows.
+func sideStates[R any](rc *datastream.RuntimeContext) (left, right state.MapState[string, R], err error) {
+	if left, err = datastream.GetMapState(rc, state.Map[string, R]("left")); err != nil {
+		return nil, nil, err
+	}
+	if right, err = datastream.GetMapState(rc, state.Map[string, R]("right")); err != nil {
+		return nil, nil, err
+	}
+	return left, right, nil
 }
 
 func concatTypes(a, b []types.Type) []types.Type {

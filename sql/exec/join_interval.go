@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/eddy-streams/eddy/datastream"
-	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
@@ -29,34 +28,17 @@ type intervalRec struct {
 // t + Upper. An outer join emits a preserved row padded with NULLs when
 // it expires without having matched. The output is insert-only.
 type intervalJoinFunc struct {
-	spec       *plan.JoinSpec
-	leftTypes  []types.Type
-	rightTypes []types.Type
-	outTypes   []types.Type
-	fctx       functions.Context
-
+	joinBase
 	left, right state.MapState[string, intervalRec]
-	cond        *projector
-	condTypes   []types.Type
-	out         *rowBuilder
-	lc, rc      *rowCodec
 }
 
 func (f *intervalJoinFunc) Open(rc *datastream.RuntimeContext) error {
-	f.lc, f.rc = newRowCodec(f.leftTypes), newRowCodec(f.rightTypes)
 	var err error
-	if f.left, err = datastream.GetMapState(rc, state.Map[string, intervalRec]("left")); err != nil {
+	f.left, f.right, err = sideStates[intervalRec](rc)
+	if err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetMapState(rc, state.Map[string, intervalRec]("right")); err != nil {
-		return err
-	}
-	f.condTypes = nullableTypes(concatTypes(f.leftTypes, f.rightTypes))
-	if f.cond, err = newCondition(f.fctx, f.spec.Condition, f.condTypes); err != nil {
-		return err
-	}
-	f.out = newRowBuilder(f.outTypes)
-	return nil
+	return f.openBase()
 }
 
 func (f *intervalJoinFunc) ProcessElement1(r *keyedRow, ctx *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/eddy-streams/eddy/datastream"
-	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
@@ -29,22 +28,12 @@ type version struct {
 // version at once. A left row without a version (or failing the
 // condition) goes out padded with NULLs in a LEFT join. Insert-only.
 type temporalJoinFunc struct {
-	spec       *plan.JoinSpec
-	leftTypes  []types.Type
-	rightTypes []types.Type
-	outTypes   []types.Type
-	fctx       functions.Context
-
+	joinBase
 	versions state.ValueState[[]version]
 	pending  state.ValueState[[]overRow]
-	cond     *projector
-	condT    []types.Type
-	out      *rowBuilder
-	lc, rc   *rowCodec
 }
 
 func (f *temporalJoinFunc) Open(rc *datastream.RuntimeContext) error {
-	f.lc, f.rc = newRowCodec(f.leftTypes), newRowCodec(f.rightTypes)
 	var err error
 	if f.versions, err = datastream.GetValueState(rc, state.Value[[]version]("versions")); err != nil {
 		return err
@@ -52,12 +41,7 @@ func (f *temporalJoinFunc) Open(rc *datastream.RuntimeContext) error {
 	if f.pending, err = datastream.GetValueState(rc, state.Value[[]overRow]("pending")); err != nil {
 		return err
 	}
-	f.condT = nullableTypes(concatTypes(f.leftTypes, f.rightTypes))
-	if f.cond, err = newCondition(f.fctx, f.spec.Condition, f.condT); err != nil {
-		return err
-	}
-	f.out = newRowBuilder(f.outTypes)
-	return nil
+	return f.openBase()
 }
 
 // ProcessElement1 takes a left row.
@@ -143,7 +127,7 @@ func (f *temporalJoinFunc) join(left []any, v *version) error {
 			return err
 		}
 		row := concat(left, right)
-		ok, err := passing(f.cond, f.condT, [][]any{row})
+		ok, err := passing(f.cond, f.condTypes, [][]any{row})
 		if err != nil {
 			return err
 		}

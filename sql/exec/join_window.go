@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/eddy-streams/eddy/datastream"
-	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
@@ -19,34 +18,17 @@ import (
 // and insert-only, and the window's state is dropped. Rows of a window
 // that already closed are late and dropped, as Flink does.
 type windowJoinFunc struct {
-	spec       *plan.JoinSpec
-	leftTypes  []types.Type
-	rightTypes []types.Type
-	outTypes   []types.Type
-	fctx       functions.Context
-
+	joinBase
 	left, right state.MapState[string, int64]
-	cond        *projector
-	condTypes   []types.Type
-	out         *rowBuilder
-	lc, rc      *rowCodec
 }
 
 func (f *windowJoinFunc) Open(rc *datastream.RuntimeContext) error {
-	f.lc, f.rc = newRowCodec(f.leftTypes), newRowCodec(f.rightTypes)
 	var err error
-	if f.left, err = datastream.GetMapState(rc, state.Map[string, int64]("left")); err != nil {
+	f.left, f.right, err = sideStates[int64](rc)
+	if err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetMapState(rc, state.Map[string, int64]("right")); err != nil {
-		return err
-	}
-	f.condTypes = nullableTypes(concatTypes(f.leftTypes, f.rightTypes))
-	if f.cond, err = newCondition(f.fctx, f.spec.Condition, f.condTypes); err != nil {
-		return err
-	}
-	f.out = newRowBuilder(f.outTypes)
-	return nil
+	return f.openBase()
 }
 
 // windowPrefix orders state keys by window end.

@@ -126,14 +126,14 @@ func open(dir string, kgRange keygroup.Range, clock Clock, opts Options) (*Backe
 		return nil, fmt.Errorf("lsm: opening database in %s: %w", dir, err)
 	}
 	return &Backend{
-		kgRange:          kgRange,
-		clock:            clock,
-		opts:             opts,
-		dir:              dir,
-		db:               db,
-		keyGroup:         -1,
-		states:           make(map[string]*stateInfo),
-		sections:         make(map[string]stateio.Section),
+		kgRange:  kgRange,
+		clock:    clock,
+		opts:     opts,
+		dir:      dir,
+		db:       db,
+		keyGroup: -1,
+		states:   make(map[string]*stateInfo),
+		sections: make(map[string]stateio.Section),
 	}, nil
 }
 
