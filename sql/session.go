@@ -123,7 +123,12 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		return okResult, s.catalog.CreateFunction(&catalog.Function{Path: p, Class: st.Class.Value, Language: st.Language}, st.IfNotExists)
+		f, err := classFunction(p.Object, st.Class.Value, st.Language)
+		if err != nil {
+			return nil, fmt.Errorf("CREATE FUNCTION %s: %w", p.Object, err)
+		}
+		f.Path = p
+		return okResult, s.catalog.CreateFunction(f, st.IfNotExists)
 	case *ast.CreateDatabase:
 		return okResult, s.catalog.CreateDatabase(st.Name, st.IfNotExists)
 	case *ast.CreateCatalog:
@@ -456,6 +461,26 @@ func (s *Session) execOptions() (exec.Options, error) {
 // (the Nexmark benchmark).
 func (s *Session) BuildQueryStream(env *datastream.Env, q *ast.Query) (*datastream.DataStream[*vector.Chunk], []plan.Column, error) {
 	p, err := s.planner().PlanQuery(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := s.execOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	stream, err := exec.BuildStream(env, p.Physical, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return stream, p.Logical[0].Columns, nil
+}
+
+// BuildInsertStream plans an INSERT and adds its operators, the table's
+// sink included, to env without running them, returning the stream of the
+// rows it inserts and the table's columns: for runners that also want the
+// rows themselves (the Nexmark benchmark).
+func (s *Session) BuildInsertStream(env *datastream.Env, ins *ast.Insert) (*datastream.DataStream[*vector.Chunk], []plan.Column, error) {
+	p, err := s.planner().PlanInserts([]*ast.Insert{ins})
 	if err != nil {
 		return nil, nil, err
 	}

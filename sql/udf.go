@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eddy-streams/eddy/sql/ast"
@@ -57,12 +58,81 @@ func (s *Session) registerFunction(name string, f *catalog.Function) error {
 	return nil
 }
 
+// functionClasses holds the Go functions CREATE FUNCTION … AS 'class'
+// can name, by class.
+var functionClasses = struct {
+	sync.Mutex
+	m map[string]classFunc
+}{m: map[string]classFunc{}}
+
+type classFunc struct {
+	fn    any
+	table bool
+}
+
+// RegisterFunctionClass makes a Go scalar function available to CREATE
+// FUNCTION under a class name, so that scripts written for Flink, which
+// name a Java class (CREATE FUNCTION count_char AS
+// 'com.example.CountChar'), run unchanged once a Go program linked with
+// Eddy registers the same class name. fn follows RegisterScalarFunction's
+// rules; it is checked here, and each CREATE FUNCTION makes a function of
+// its own name from it. Registering a class twice replaces it.
+func RegisterFunctionClass(class string, fn any) error {
+	return registerClass(class, fn, false)
+}
+
+// RegisterTableFunctionClass is RegisterFunctionClass for a table
+// function (RegisterTableFunction's rules), called with LATERAL TABLE.
+func RegisterTableFunctionClass(class string, fn any) error {
+	return registerClass(class, fn, true)
+}
+
+func registerClass(class string, fn any, table bool) error {
+	if strings.TrimSpace(class) == "" {
+		return fmt.Errorf("register function class: empty class name")
+	}
+	if _, err := newGoFunc(class, fn, table); err != nil {
+		return err
+	}
+	functionClasses.Lock()
+	defer functionClasses.Unlock()
+	functionClasses.m[class] = classFunc{fn: fn, table: table}
+	return nil
+}
+
+// classFunction is the catalog function CREATE FUNCTION name AS 'class'
+// makes: a Go function if the class was registered, else a record of the
+// JVM class, which is refused when called.
+func classFunction(name, class, language string) (*catalog.Function, error) {
+	functionClasses.Lock()
+	cf, ok := functionClasses.m[class]
+	functionClasses.Unlock()
+	f := &catalog.Function{Class: class, Language: language}
+	if !ok {
+		return f, nil
+	}
+	if cf.table {
+		u, err := newGoFunc(name, cf.fn, true)
+		if err != nil {
+			return nil, err
+		}
+		f.Table = &functions.UDF{Name: name, Resolve: u.resolve}
+		return f, nil
+	}
+	u, err := newScalarUDF(name, cf.fn)
+	if err != nil {
+		return nil, err
+	}
+	f.Scalar = u
+	return f, nil
+}
+
 // isBuiltinAggregate reports whether name is a built-in aggregate, which
 // the scalar registry does not list.
 func isBuiltinAggregate(name string) bool {
 	switch strings.ToUpper(name) {
 	case "COUNT", "SUM", "SUM0", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG",
-		"COLLECT", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "ROW_NUMBER", "RANK", "DENSE_RANK",
+		"COLLECT", "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "ROW_NUMBER", "RANK", "DENSE_RANK",
 		"LAG", "LEAD", "BOOL_AND", "BOOL_OR", "ARRAY_AGG", "JSON_OBJECTAGG", "JSON_ARRAYAGG":
 		return true
 	}

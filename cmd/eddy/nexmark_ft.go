@@ -10,6 +10,7 @@ import (
 	"github.com/eddy-streams/eddy/connector/file"
 	gen "github.com/eddy-streams/eddy/connector/nexmark"
 	"github.com/eddy-streams/eddy/datastream"
+	nexmarksql "github.com/eddy-streams/eddy/nexmark/sql"
 )
 
 // failureInjector is the pass-through operator --inject-failures chains
@@ -67,15 +68,21 @@ func (f *failureInjector) Open(rc *datastream.RuntimeContext) error {
 }
 
 func (f *failureInjector) ProcessElement(v gen.Event, _ *datastream.ProcessContext, out datastream.Collector[gen.Event]) error {
-	n := f.plan.seen[f.me].Add(1)
-	for _, pf := range f.plan.at[f.me] {
-		if n >= pf.at && pf.armed.CompareAndSwap(true, false) {
-			f.plan.injected.Add(1)
-			panic(fmt.Sprintf("injected failure of source subtask %d at its event %d", f.me, n))
-		}
-	}
+	f.plan.observe(f.me)
 	out.Collect(v)
 	return nil
+}
+
+// observe counts an event of source subtask s and panics if a failure of
+// s is due.
+func (fp *failurePlan) observe(s int) {
+	n := fp.seen[s].Add(1)
+	for _, pf := range fp.at[s] {
+		if n >= pf.at && pf.armed.CompareAndSwap(true, false) {
+			fp.injected.Add(1)
+			panic(fmt.Sprintf("injected failure of source subtask %d at its event %d", s, n))
+		}
+	}
 }
 
 // injectFailures chains the failure injector after the source.
@@ -84,9 +91,11 @@ func injectFailures(events *datastream.DataStream[gen.Event], plan *failurePlan)
 }
 
 // readParts reads the committed part files of the file sink in dir: all
-// rows of an append query; for an updating query (keyed: the first column
-// is the row key) the last row of every key.
-func readParts(dir string, keyed bool, skip map[string]bool) ([][]string, error) {
+// rows of an append query; for an updating query (lastRowPerKey: the first
+// column is the row key) the last row of every key; for a changelog (the
+// first column a sign) the rows whose signs add up to more than zero.
+func readParts(dir string, layout partsLayout, skip map[string]bool) ([][]string, error) {
+	var changes nexmarksql.Changes
 	parts, err := file.Parts(dir)
 	if err != nil {
 		return nil, err
@@ -109,8 +118,14 @@ func readParts(dir string, keyed bool, skip map[string]bool) ([][]string, error)
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
 		for _, rec := range recs {
-			if !keyed {
+			switch layout {
+			case appendRows:
 				rows = append(rows, rec)
+				continue
+			case signedChangelog:
+				if err := changes.Apply(rec); err != nil {
+					return nil, fmt.Errorf("reading %s: %w", p, err)
+				}
 				continue
 			}
 			if i, ok := last[rec[0]]; ok {
@@ -120,6 +135,9 @@ func readParts(dir string, keyed bool, skip map[string]bool) ([][]string, error)
 				rows = append(rows, rec[1:])
 			}
 		}
+	}
+	if layout == signedChangelog {
+		return changes.Rows(), nil
 	}
 	return rows, nil
 }

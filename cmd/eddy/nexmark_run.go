@@ -64,6 +64,9 @@ type runOptions struct {
 	// cpuProfile writes a CPU profile of the job (go tool pprof).
 	cpuProfile string
 
+	// filesDir keeps the files SQL queries read or write (q10, q13).
+	filesDir string
+
 	// auctionsInFlight, if > 0, sets the generator's auctions.in-flight
 	// and people.active (hidden; benchmarks of state size).
 	auctionsInFlight int
@@ -126,6 +129,7 @@ being observed to every task of the new attempt having opened its operators).`,
 	f.IntVarP(&o.parallelism, "parallelism", "p", 1, "parallelism of the job")
 	f.StringVarP(&o.output, "output", "o", "", "write the final result to this CSV file")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
+	f.StringVar(&o.filesDir, "files-dir", "", "with --api sql: where queries that read or write files (q10's partitioned sink, q13's side input) keep them (default: a temporary folder removed at the end)")
 	f.Float64Var(&o.rate, "rate", 0, "limit the source to this many events per second of wall-clock time (0: unlimited)")
 	f.DurationVar(&o.checkpointInterval, "checkpoint-interval", 0, "take a checkpoint this often (e.g. 1s; 0: no checkpoints)")
 	f.StringVar(&o.checkpointDir, "checkpoint-dir", "", "where checkpoints go: a directory or URL (default: a temporary directory removed at the end)")
@@ -150,7 +154,7 @@ being observed to every task of the new attempt having opened its operators).`,
 
 // queryNames lists what --query accepts.
 func queryNames() []string {
-	return append([]string{genQuery}, nexmark.Names()...)
+	return append([]string{genQuery}, knownQueries()...)
 }
 
 // runResult is the JSON line `eddy nexmark run` ends with; the field order
@@ -245,13 +249,17 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
 		return usagef("--rate must be a number of events per second, 0 (unlimited) or more, got %v", o.rate)
 	}
-	var q *nexmark.Query
-	if o.query != genQuery {
-		if q, err = nexmark.Lookup(o.query); err != nil {
-			return usagef("unknown query %q (known: %s)", o.query, strings.Join(queryNames(), ", "))
+	if o.query == genQuery {
+		if o.output != "" {
+			return usagef("--output: --query gen has no result to write")
 		}
-	} else if o.output != "" {
-		return usagef("--output: --query gen has no result to write")
+	} else if !slices.Contains(knownQueries(), o.query) {
+		return usagef("unknown query %q (known: %s)", o.query, strings.Join(queryNames(), ", "))
+	} else if _, err := nexmark.Lookup(o.query); err != nil && o.api != apiSQL {
+		return usagef("query %s has no DataStream version: run it with --api sql", o.query)
+	}
+	if o.filesDir != "" && o.api != apiSQL {
+		return usagef("--files-dir needs --api sql")
 	}
 
 	// Open the output first: a path that cannot be written fails before the
@@ -333,26 +341,49 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 			return usagef("%v", err)
 		}
 	}
-	events := nexmarkEvents(env, o, cfg, opts)
 	var plan *failurePlan
 	if o.injectFailures > 0 {
 		plan = newFailurePlan(o.injectFailures, o.failureSeed, o.parallelism, o.events)
-		events = injectFailures(events, plan)
 	}
 	var done atomic.Int64
 	savepoints := o.stopWithSavepointAfter > 0 || o.fromSavepoint != ""
-	if o.progress || savepoints {
+	counting := o.progress || savepoints
+	if o.api == apiSQL && (plan != nil || counting) {
+		// The SQL job's source is the generator inside the nexmark table:
+		// its readers count and fail.
+		var d *atomic.Int64
+		if counting {
+			d = &done
+		}
+		opts = append(opts, sqlTap(plan, d))
+	}
+	events := nexmarkEvents(env, o, cfg, opts)
+	if events != nil && plan != nil {
+		events = injectFailures(events, plan)
+	}
+	if events != nil && counting {
 		// Also with savepoints, so that both runs have the same operators.
 		events = countEvents(events, &done)
 	}
 	var result func() ([][]string, error)
-	if q == nil {
+	var columns []string
+	if o.query == genQuery {
 		nexmark.NewOutput(events, func(gen.Event, []string) []string { return nil }, nil).Discard()
 	} else {
-		output, err := buildNexmarkOutput(env, o, q, events, cfg, opts)
+		filesDir := ""
+		if o.api == apiSQL {
+			dir, cleanup, err := nexmarkFilesDir(o)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			filesDir = dir
+		}
+		output, err := buildNexmarkOutput(env, o, events, cfg, opts, filesDir)
 		if err != nil {
 			return err
 		}
+		columns = output.columns
 		switch {
 		case out != nil && faultTolerant:
 			// The exactly-once file sink, into a folder of our own.
@@ -376,18 +407,18 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 				defer os.RemoveAll(tmp)
 				parts = tmp
 			}
-			rows, keyed := output.Rows()
+			rows, layout := output.rows()
 			sink := rows.SinkTo(file.New(parts, file.CSV(func(r []string, dst []string) []string { return append(dst, r...) })), "Files")
-			if keyed {
+			if layout == lastRowPerKey {
 				// One sink subtask: every key's updates arrive in order.
 				sink.SetParallelism(1)
 			}
-			result = func() ([][]string, error) { return readParts(parts, keyed, skip) }
+			result = func() ([][]string, error) { return readParts(parts, layout, skip) }
 		case out != nil:
-			collect := output.Collect()
+			collect := output.collect()
 			result = func() ([][]string, error) { return collect(), nil }
 		default:
-			output.Discard()
+			output.discard()
 		}
 	}
 
@@ -436,7 +467,7 @@ func runNexmark(ctx context.Context, o runOptions, stdout, stderr io.Writer) (er
 		if err != nil {
 			return fmt.Errorf("--output: %w", err)
 		}
-		if err := writeRows(out, q.Columns, rows); err != nil {
+		if err := writeRows(out, columns, rows); err != nil {
 			return fmt.Errorf("--output: %w", err)
 		}
 		fmt.Fprintf(stderr, "wrote %d rows to %s\n", len(rows), o.output)

@@ -84,7 +84,60 @@ func TestNexmarkSQLEqualsDataStream(t *testing.T) {
 			t.Errorf("%s: --api sql wrote %d bytes, --api datastream %d, and they differ", q, len(b), len(a))
 		}
 	}
-	if _, _, code := eddy(t, "nexmark", "run", "--query", "q13", "--events", "10", "--api", "sql"); code != 2 {
-		t.Errorf("--api sql with a query without a version: exit status %d, want 2", code)
+	if _, _, code := eddy(t, "nexmark", "run", "--query", "q23", "--events", "10", "--api", "sql"); code != 2 {
+		t.Errorf("--api sql with an unknown query: exit status %d, want 2", code)
+	}
+	if _, stderr, code := eddy(t, "nexmark", "run", "--query", "q15", "--events", "10"); code != 2 || !strings.Contains(stderr, "--api sql") {
+		t.Errorf("a SQL-only query with --api datastream: exit status %d, want 2 and a hint: %s", code, stderr)
+	}
+}
+
+// Every query of the suite runs through `eddy nexmark run --api sql`.
+func TestNexmarkSQLAllQueries(t *testing.T) {
+	dir := t.TempDir()
+	for _, q := range []string{"q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q9", "q10", "q11", "q12", "q13", "q14",
+		"q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"} {
+		out := filepath.Join(dir, q+".csv")
+		stdout, stderr, code := eddy(t, "nexmark", "run", "--query", q, "--events", "20000", "--api", "sql", "--output", out, "-p", "2")
+		if code != 0 {
+			t.Errorf("%s: exit status %d\n%s%s", q, code, stdout, stderr)
+			continue
+		}
+		if q == "q12" {
+			continue // processing-time windows: maybe none closed yet
+		}
+		if rows := strings.Count(string(readFile(t, out)), "\n"); rows < 2 {
+			t.Errorf("%s: %d lines in the output, want a header and rows", q, rows)
+		}
+	}
+}
+
+// A SQL query with injected failures and checkpoints writes what a
+// failure-free run writes, for an append query, an updating one (a
+// changelog) and the lookup join.
+func TestNexmarkSQLInjectedFailuresExactlyOnce(t *testing.T) {
+	const events = "150000"
+	for _, q := range []string{"q5", "q4", "q13", "q17"} {
+		t.Run(q, func(t *testing.T) {
+			dir := t.TempDir()
+			want := filepath.Join(dir, "want.csv")
+			mustEddy(t, "nexmark", "run", "--api", "sql", "-q", q, "-n", events, "-p", "2", "-o", want)
+			wantData := string(readFile(t, want))
+			if strings.Count(wantData, "\n") < 2 {
+				t.Fatalf("%s: no result rows", q)
+			}
+			got := filepath.Join(dir, "got.csv")
+			stdout, stderr, code := eddy(t, "nexmark", "run", "--api", "sql", "-q", q, "-n", events, "-p", "2", "-o", got,
+				"--rate", "200000", "--checkpoint-interval", "100ms", "--inject-failures", "2", "--failure-seed", "5")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			if !strings.Contains(stderr, "injected 2 of 2 failures") {
+				t.Errorf("failures not injected: %s", stderr)
+			}
+			if gotData := string(readFile(t, got)); gotData != wantData {
+				t.Errorf("output differs from the failure-free run (%d bytes, want %d)", len(gotData), len(wantData))
+			}
+		})
 	}
 }

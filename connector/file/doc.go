@@ -17,4 +17,11 @@
 // numbered from the restored counter on — written after that checkpoint by
 // an attempt that failed — so that a restored job writes every record
 // exactly once.
+//
+// With Sink.Buckets, records are split into buckets, sub-folders of the
+// directory (the partitions of a partitioned SQL table, dt=…/hm=…), each
+// with its own part files named as above; a checkpoint closes the open
+// file of every bucket, and the part files of one checkpoint share their
+// index n. Sink.SuccessFile names an empty marker file the committer
+// writes into each bucket it committed files to.
 package file

@@ -60,16 +60,27 @@ func (jsonFormat[T]) Write(w *bufio.Writer, v T) error {
 type Sink[T any] struct {
 	Dir    string
 	Format Format[T]
+	// Buckets, when set, splits a record into the parts that go into
+	// buckets: sub-folders of Dir (a relative path such as "dt=2024-01-01/hm=10"),
+	// each with part files of its own. It calls each once per bucket with
+	// the part of v that goes there. Without it every record goes into Dir.
+	Buckets func(v T, each func(bucket string, part T) error) error
+	// SuccessFile, when set, is the name of an empty file the committer
+	// creates in a bucket once part files were committed there (Flink's
+	// success-file partition commit policy).
+	SuccessFile string
 }
 
 // New returns a sink writing part files into dir (created if needed).
 func New[T any](dir string, f Format[T]) *Sink[T] { return &Sink[T]{Dir: dir, Format: f} }
 
-// Pending is the committable of a part file: subtask s's file n, closed
-// and waiting for its checkpoint to complete.
+// Pending is the committable of a part file: subtask s's file n in
+// Bucket ("" for Dir itself), closed and waiting for its checkpoint to
+// complete.
 type Pending struct {
 	Subtask int
 	Index   int64
+	Bucket  string
 }
 
 // FinalName is the visible name of part file n of subtask s.
@@ -127,98 +138,176 @@ func (s *Sink[T]) newWriter(subtask int, next int64) (*writer[T], error) {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(s.Dir)
+	// The subtask's part files numbered from next on, in Dir and in its
+	// buckets, were written by an attempt that failed.
+	err := filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		sub, n, _, ok := ParseName(d.Name())
+		if ok && sub == subtask && n >= next {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		sub, n, _, ok := ParseName(e.Name())
-		if ok && sub == subtask && n >= next {
-			if err := os.Remove(filepath.Join(s.Dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
-		}
-	}
-	return &writer[T]{sink: s, subtask: subtask, next: next}, nil
+	return &writer[T]{sink: s, subtask: subtask, next: next, open: map[string]*partFile{}}, nil
 }
 
 // CreateCommitter returns the committer that renames part files.
-func (s *Sink[T]) CreateCommitter() (connector.Committer, error) { return committer{dir: s.Dir}, nil }
+func (s *Sink[T]) CreateCommitter() (connector.Committer, error) {
+	return committer{dir: s.Dir, successFile: s.SuccessFile}, nil
+}
 
-// EncodeCommittable encodes a Pending as two varints.
+// EncodeCommittable encodes a Pending as two varints, then the bucket's
+// length and bytes when it has one.
 func (s *Sink[T]) EncodeCommittable(c connector.Committable) ([]byte, error) {
 	p, ok := c.(Pending)
 	if !ok {
 		return nil, fmt.Errorf("file sink: committable %T", c)
 	}
-	return binary.AppendVarint(binary.AppendVarint(nil, int64(p.Subtask)), p.Index), nil
+	b := binary.AppendVarint(binary.AppendVarint(nil, int64(p.Subtask)), p.Index)
+	if p.Bucket != "" {
+		b = binary.AppendUvarint(b, uint64(len(p.Bucket)))
+		b = append(b, p.Bucket...)
+	}
+	return b, nil
 }
 
 // DecodeCommittable decodes EncodeCommittable's bytes.
 func (s *Sink[T]) DecodeCommittable(b []byte) (connector.Committable, error) {
+	corrupted := errors.New("file sink: corrupted committable")
 	sub, k := binary.Varint(b)
 	if k <= 0 {
-		return nil, errors.New("file sink: corrupted committable")
+		return nil, corrupted
 	}
 	n, k2 := binary.Varint(b[k:])
-	if k2 <= 0 || k+k2 != len(b) {
-		return nil, errors.New("file sink: corrupted committable")
+	if k2 <= 0 {
+		return nil, corrupted
 	}
-	return Pending{Subtask: int(sub), Index: n}, nil
+	p := Pending{Subtask: int(sub), Index: n}
+	rest := b[k+k2:]
+	if len(rest) > 0 {
+		l, k3 := binary.Uvarint(rest)
+		if k3 <= 0 || uint64(len(rest)-k3) != l {
+			return nil, corrupted
+		}
+		p.Bucket = string(rest[k3:])
+		if err := checkBucket(p.Bucket); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// checkBucket refuses a bucket that would leave the sink's folder.
+func checkBucket(b string) error {
+	if b == "" {
+		return nil
+	}
+	if filepath.IsAbs(b) || !filepath.IsLocal(b) {
+		return fmt.Errorf("file sink: bucket %q is not a relative path inside the sink's folder", b)
+	}
+	return nil
 }
 
 type writer[T any] struct {
 	sink    *Sink[T]
 	subtask int
-	next    int64 // index of the next part file
+	next    int64 // index of the next part file, in every bucket
 
+	open map[string]*partFile // by bucket
+	buf  *bufio.Writer        // reused by the next part file opened
+}
+
+// partFile is an open in-progress part file.
+type partFile struct {
 	f   *os.File
 	buf *bufio.Writer
 }
 
 func (w *writer[T]) Write(v T, _ int64) error {
-	if w.f == nil {
-		f, err := os.Create(filepath.Join(w.sink.Dir, InProgressName(w.subtask, w.next)))
+	if w.sink.Buckets == nil {
+		return w.writeTo("", v)
+	}
+	return w.sink.Buckets(v, w.writeTo)
+}
+
+func (w *writer[T]) writeTo(bucket string, v T) error {
+	pf := w.open[bucket]
+	if pf == nil {
+		if err := checkBucket(bucket); err != nil {
+			return err
+		}
+		dir := filepath.Join(w.sink.Dir, bucket)
+		if bucket != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
+		f, err := os.Create(filepath.Join(dir, InProgressName(w.subtask, w.next)))
 		if err != nil {
 			return err
 		}
-		w.f = f
-		if w.buf == nil {
-			w.buf = bufio.NewWriterSize(f, 64<<10)
+		pf = &partFile{f: f, buf: w.buf}
+		w.buf = nil
+		if pf.buf == nil {
+			pf.buf = bufio.NewWriterSize(f, 64<<10)
 		} else {
-			w.buf.Reset(f)
+			pf.buf.Reset(f)
 		}
+		w.open[bucket] = pf
 	}
-	return w.sink.Format.Write(w.buf, v)
+	return w.sink.Format.Write(pf.buf, v)
 }
 
 func (w *writer[T]) Flush(bool) error {
-	if w.f == nil {
-		return nil
+	for _, pf := range w.open {
+		if err := pf.buf.Flush(); err != nil {
+			return err
+		}
 	}
-	return w.buf.Flush()
+	return nil
 }
 
-// PrepareCommit closes the open part file, if any: it is the committable
-// of the checkpoint.
+// PrepareCommit closes the open part files, if any: they are the
+// committables of the checkpoint.
 func (w *writer[T]) PrepareCommit() ([]connector.Committable, error) {
-	if w.f == nil {
+	if len(w.open) == 0 {
 		return nil, nil
 	}
-	err := w.buf.Flush()
-	if err == nil {
-		err = w.f.Sync()
+	buckets := make([]string, 0, len(w.open))
+	for b := range w.open {
+		buckets = append(buckets, b)
 	}
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
+	slices.Sort(buckets)
+	var out []connector.Committable
+	var firstErr error
+	for _, b := range buckets {
+		pf := w.open[b]
+		err := pf.buf.Flush()
+		if err == nil {
+			err = pf.f.Sync()
+		}
+		if cerr := pf.f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		w.buf = pf.buf
+		out = append(out, Pending{Subtask: w.subtask, Index: w.next, Bucket: b})
 	}
-	w.f = nil
-	if err != nil {
-		return nil, err
+	clear(w.open)
+	if firstErr != nil {
+		return nil, firstErr
 	}
-	p := Pending{Subtask: w.subtask, Index: w.next}
 	w.next++
-	return []connector.Committable{p}, nil
+	return out, nil
 }
 
 // SnapshotState is the index of the next part file.
@@ -226,20 +315,22 @@ func (w *writer[T]) SnapshotState(int64) ([]byte, error) {
 	return binary.AppendVarint(nil, w.next), nil
 }
 
-// Close drops an unfinished part file (an in-progress file is never made
+// Close drops unfinished part files (an in-progress file is never made
 // visible outside a commit).
 func (w *writer[T]) Close() error {
-	if w.f == nil {
-		return nil
+	for _, pf := range w.open {
+		name := pf.f.Name()
+		pf.f.Close()
+		os.Remove(name)
 	}
-	name := w.f.Name()
-	w.f.Close()
-	w.f = nil
-	os.Remove(name)
+	clear(w.open)
 	return nil
 }
 
-type committer struct{ dir string }
+type committer struct {
+	dir         string
+	successFile string
+}
 
 // Commit renames the in-progress files to their final names. A file
 // already renamed (its in-progress file gone, its final file there) is
@@ -250,13 +341,18 @@ func (c committer) Commit(cs []connector.Committable) error {
 		if !ok {
 			return fmt.Errorf("file sink: committable %T", x)
 		}
-		from := filepath.Join(c.dir, InProgressName(p.Subtask, p.Index))
-		to := filepath.Join(c.dir, FinalName(p.Subtask, p.Index))
+		dir := filepath.Join(c.dir, p.Bucket)
+		from := filepath.Join(dir, InProgressName(p.Subtask, p.Index))
+		to := filepath.Join(dir, FinalName(p.Subtask, p.Index))
 		if err := os.Rename(from, to); err != nil {
-			if _, serr := os.Stat(to); errors.Is(err, fs.ErrNotExist) && serr == nil {
-				continue
+			if _, serr := os.Stat(to); !errors.Is(err, fs.ErrNotExist) || serr != nil {
+				return fmt.Errorf("committing part file: %w", err)
 			}
-			return fmt.Errorf("committing part file: %w", err)
+		}
+		if c.successFile != "" {
+			if err := os.WriteFile(filepath.Join(dir, c.successFile), nil, 0o644); err != nil {
+				return fmt.Errorf("committing bucket %q: %w", p.Bucket, err)
+			}
 		}
 	}
 	return nil
@@ -266,7 +362,7 @@ func (c committer) Commit(cs []connector.Committable) error {
 func (c committer) Abort(cs []connector.Committable) error {
 	for _, x := range cs {
 		if p, ok := x.(Pending); ok {
-			os.Remove(filepath.Join(c.dir, InProgressName(p.Subtask, p.Index)))
+			os.Remove(filepath.Join(c.dir, p.Bucket, InProgressName(p.Subtask, p.Index)))
 		}
 	}
 	return nil
@@ -274,34 +370,42 @@ func (c committer) Abort(cs []connector.Committable) error {
 
 func (c committer) Close() error { return nil }
 
-// Parts returns the visible part files of dir in order: by subtask, then
-// index.
+// Parts returns the visible part files of dir and of its buckets (the
+// folders below it) in order: by bucket, then subtask, then index.
 func Parts(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}
 	type part struct {
-		sub  int
-		n    int64
-		name string
+		bucket string
+		sub    int
+		n      int64
+		path   string
 	}
 	var ps []part
-	for _, e := range entries {
-		sub, n, inProgress, ok := ParseName(e.Name())
-		if ok && !inProgress {
-			ps = append(ps, part{sub, n, e.Name()})
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		sub, n, inProgress, ok := ParseName(d.Name())
+		if ok && !inProgress {
+			rel, _ := filepath.Rel(dir, filepath.Dir(p))
+			if rel == "." {
+				rel = ""
+			}
+			ps = append(ps, part{rel, sub, n, p})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(ps, func(a, b part) int {
-		if c := cmp.Compare(a.sub, b.sub); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.n, b.n)
+		return cmp.Or(strings.Compare(a.bucket, b.bucket), cmp.Compare(a.sub, b.sub), cmp.Compare(a.n, b.n))
 	})
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = filepath.Join(dir, p.name)
+		out[i] = p.path
 	}
 	return out, nil
 }

@@ -19,6 +19,16 @@ type sourceOptions struct {
 	rateSet   bool
 	splits    int // 0: one per reader subtask
 	splitsSet bool
+	tap       func(subtask int) func()
+}
+
+// WithTap calls tap once per reader with the reader's subtask index; the
+// function it returns, if not nil, is called before each event the reader
+// emits. A panic in it fails the reader's task, which is how the
+// benchmark runner injects failures into a query it does not build
+// itself (a SQL job); it is also where it counts events.
+func WithTap(tap func(subtask int) func()) SourceOption {
+	return func(o *sourceOptions) { o.tap = tap }
 }
 
 // WithRate limits the source to eventsPerSecond events per second of wall
@@ -159,7 +169,7 @@ func (e *enumerator) AddSplitsBack(splits []connector.Split, subtask int) {
 
 func (e *enumerator) Close() error { return nil }
 
-func (s *source) CreateReader(connector.ReaderContext) (connector.Reader[Event], error) {
+func (s *source) CreateReader(ctx connector.ReaderContext) (connector.Reader[Event], error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -167,7 +177,11 @@ func (s *source) CreateReader(connector.ReaderContext) (connector.Reader[Event],
 	if err != nil {
 		return nil, err
 	}
-	return &reader{src: s, gen: g, limit: ratelimit.New(nil)}, nil
+	r := &reader{src: s, gen: g, limit: ratelimit.New(nil)}
+	if s.opts.tap != nil {
+		r.tap = s.opts.tap(ctx.Subtask())
+	}
+	return r, nil
 }
 
 // pollBatch bounds the events of one Poll, so the task gets to its mailbox
@@ -183,6 +197,7 @@ type reader struct {
 	turn   int // the split whose turn it is
 	noMore bool
 	limit  *ratelimit.Limiter
+	tap    func() // WithTap's function of this reader, or nil
 }
 
 type splitState struct {
@@ -232,6 +247,9 @@ func (r *reader) Poll(out connector.ReaderOutput[Event]) (connector.InputStatus,
 	emitted := 0
 	for emitted < n && (sp.end < 0 || s.next < sp.end) {
 		e := r.gen.Generate(s.next)
+		if r.tap != nil {
+			r.tap()
+		}
 		so.CollectWithTimestamp(e, e.Timestamp())
 		s.next += stride
 		emitted++

@@ -11,11 +11,11 @@ import (
 	"github.com/eddy-streams/eddy/connector"
 	gen "github.com/eddy-streams/eddy/connector/nexmark"
 	"github.com/eddy-streams/eddy/datastream"
-	"github.com/eddy-streams/eddy/nexmark"
 	eddysql "github.com/eddy-streams/eddy/sql"
 	"github.com/eddy-streams/eddy/sql/ast"
 	"github.com/eddy-streams/eddy/sql/exec"
 	"github.com/eddy-streams/eddy/sql/parser"
+	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
 )
@@ -56,84 +56,184 @@ func Names() []string {
 	return names
 }
 
-// Build adds query name, planned from its SQL, to env, reading the
-// events of cfg from source (nil: the generator's default source). The
-// output renders rows as the DataStream versions do; for an updating query
-// (q4) only additions are rows, so the last row of a key is its final
-// value.
-func Build(env *datastream.Env, name string, cfg gen.Config, source func(gen.Config) connector.Source[gen.Event]) (nexmark.Output, error) {
-	// The queries of the suite written in SQL only (q15 …) have no
-	// DataStream version: their rows render as additions.
-	updating := false
-	if q, err := nexmark.Lookup(name); err == nil {
-		updating = q.Updating
-	}
+// BuildOptions say where a query's events come from and where its files
+// go.
+type BuildOptions struct {
+	// Config is the generator's configuration (events.num and the rest).
+	Config gen.Config
+	// Source, when set, is the source the nexmark table reads (the runner
+	// wraps the generator to count events and inject failures); nil: the
+	// generator of Config.
+	Source func(gen.Config) connector.Source[gen.Event]
+	// Dir is the folder of the files a query reads or writes, ${DIR} in
+	// its SQL: q10's partitioned sink, q13's side input (which Build
+	// writes there). Only those queries need it.
+	Dir string
+}
+
+// Script returns the SQL of query name ready to run: the files it reads
+// written into dir, which replaces ${DIR} in its text.
+func Script(name, dir string) (string, error) {
 	text, err := Query(name)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	s := eddysql.NewSession(eddysql.Options{NexmarkSource: source})
-	if _, err := s.Execute(context.Background(), DDL(cfg.Events)); err != nil {
-		return nil, fmt.Errorf("nexmark DDL: %w", err)
+	if strings.Contains(text, "${DIR}") {
+		if dir == "" {
+			return "", fmt.Errorf("%s: the query reads or writes files and needs a folder for them", name)
+		}
+		text = strings.ReplaceAll(text, "${DIR}", dir)
 	}
-	stmt, err := parser.ParseStatement(text)
+	if setup := setups[name]; setup != nil {
+		if err := setup(dir); err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return text, nil
+}
+
+// Output is the result of a query Build added to a job.
+type Output struct {
+	// Columns are the names of the result's columns: the query's, or for
+	// an INSERT the table's.
+	Columns []string
+	stream  *datastream.DataStream[*vector.Chunk]
+	types   []types.Type
+}
+
+// Build adds query name, planned from its SQL, to env. A query's file is a
+// script: statements that prepare it (tables, functions), then the query
+// or an INSERT (whose sink Build adds too; the output is then the rows it
+// inserts).
+func Build(env *datastream.Env, name string, o BuildOptions) (*Output, error) {
+	text, err := Script(name, o.Dir)
 	if err != nil {
 		return nil, err
 	}
-	query, ok := stmt.(*ast.Query)
-	if !ok {
-		return nil, fmt.Errorf("%s.sql is not a query", name)
+	stmts, err := parser.ParseStatements(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s.sql: %w", name, err)
 	}
-	stream, cols, err := s.BuildQueryStream(env, query)
+	if len(stmts) == 0 {
+		return nil, fmt.Errorf("%s.sql has no statements", name)
+	}
+	s := eddysql.NewSession(eddysql.Options{NexmarkSource: o.Source})
+	ctx := context.Background()
+	if _, err := s.Execute(ctx, DDL(o.Config.Events)); err != nil {
+		return nil, fmt.Errorf("nexmark DDL: %w", err)
+	}
+	for _, st := range stmts[:len(stmts)-1] {
+		if _, err := s.Execute(ctx, ast.Format(st)); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	var stream *datastream.DataStream[*vector.Chunk]
+	var cols []plan.Column
+	switch st := stmts[len(stmts)-1].(type) {
+	case *ast.Query:
+		stream, cols, err = s.BuildQueryStream(env, st)
+	case *ast.Insert:
+		stream, cols, err = s.BuildInsertStream(env, st)
+	default:
+		return nil, fmt.Errorf("%s.sql must end with a query or an INSERT", name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	ts := make([]types.Type, len(cols))
-	for i, c := range cols {
-		ts[i] = c.Type
-		ts[i].TimeAttr = types.NoTimeAttr
+	out := &Output{stream: stream}
+	for _, c := range cols {
+		t := c.Type
+		t.TimeAttr = types.NoTimeAttr
+		out.types = append(out.types, t)
+		out.Columns = append(out.Columns, c.Name)
 	}
-	return &output{stream: stream, types: ts, updating: updating}, nil
+	return out, nil
 }
 
-// output ends a SQL query as package nexmark's outputs do. Discarding
-// skips rendering; the other two render each row's values as the
-// DataStream versions print them, and for an updating query (q4) keep
-// additions only, so that the last row of a key is its final value.
-type output struct {
-	stream   *datastream.DataStream[*vector.Chunk]
-	types    []types.Type
-	updating bool
-}
-
-func (o *output) Discard() {
+// Discard ends the query in a sink that drops its rows (an INSERT's table
+// sink stays).
+func (o *Output) Discard() {
 	o.stream.SinkTo(discard{}, "Discard")
 }
 
-func (o *output) render() nexmark.Output {
-	ts, updating := o.types, o.updating
-	rows := datastream.FlatMap(o.stream, func(c *vector.Chunk, out datastream.Collector[[]string]) {
+// Changelog renders the result as rows whose first column is "+" for a
+// row added (+I, +U) or "-" for a row taken away (-U, -D), followed by the
+// row's values as the DataStream versions print them. Whatever the order
+// in which the rows arrive, adding up the signs of equal rows gives the
+// final result (ApplyChangelog).
+func (o *Output) Changelog() *datastream.DataStream[[]string] {
+	ts := o.types
+	return datastream.FlatMap(o.stream, func(c *vector.Chunk, out datastream.Collector[[]string]) {
 		for i := range c.Len() {
-			if updating && !c.Kind(i).IsAdditive() {
-				continue
+			row := make([]string, 1+len(c.Cols))
+			row[0] = "-"
+			if c.Kind(i).IsAdditive() {
+				row[0] = "+"
 			}
-			row := make([]string, len(c.Cols))
 			for j, v := range c.Cols {
-				row[j] = exec.FormatValue(ts[j], v.Get(i))
+				row[1+j] = exec.FormatValue(ts[j], v.Get(i))
 			}
 			out.Collect(row)
 		}
 	}).Name("Render")
-	var key func([]string) string
-	if updating {
-		key = func(r []string) string { return r[0] }
-	}
-	return nexmark.NewOutput(rows, func(r []string, dst []string) []string { return append(dst, r...) }, key)
 }
 
-func (o *output) Collect() func() [][]string { return o.render().Collect() }
+// Collect ends the query in a sink that keeps its rendered rows; the
+// returned function gives the final result (the changelog applied, in no
+// particular order) once the job finished.
+func (o *Output) Collect() func() [][]string {
+	sink := &changelogSink{}
+	o.Changelog().SinkTo(sink, "Results").SetParallelism(1)
+	return func() [][]string { return sink.result.Rows() }
+}
 
-func (o *output) Rows() (*datastream.DataStream[[]string], bool) { return o.render().Rows() }
+// Changes applies a changelog of rows (a sign, then the values) and holds
+// the resulting multiset.
+type Changes struct {
+	count map[string]int
+	rows  map[string][]string
+}
+
+// Apply adds (sign "+") or takes away (sign "-") one row.
+func (c *Changes) Apply(signed []string) error {
+	if len(signed) == 0 || signed[0] != "+" && signed[0] != "-" {
+		return fmt.Errorf("changelog row %q: the first column must be + or -", signed)
+	}
+	if c.count == nil {
+		c.count, c.rows = map[string]int{}, map[string][]string{}
+	}
+	k := strings.Join(signed[1:], "\x00")
+	if signed[0] == "+" {
+		c.count[k]++
+		c.rows[k] = signed[1:]
+	} else {
+		c.count[k]--
+	}
+	return nil
+}
+
+// Rows returns the rows present (a row added n times more than taken away
+// appears n times), in no particular order.
+func (c *Changes) Rows() [][]string {
+	var out [][]string
+	for k, n := range c.count {
+		for range n {
+			out = append(out, c.rows[k])
+		}
+	}
+	return out
+}
+
+type changelogSink struct {
+	result Changes
+}
+
+func (s *changelogSink) CreateWriter(connector.SinkContext) (connector.SinkWriter[[]string], error) {
+	return s, nil
+}
+func (s *changelogSink) Write(row []string, _ int64) error { return s.result.Apply(row) }
+func (s *changelogSink) Flush(bool) error                  { return nil }
+func (s *changelogSink) Close() error                      { return nil }
 
 type discard struct{}
 
@@ -143,3 +243,8 @@ func (discard) CreateWriter(connector.SinkContext) (connector.SinkWriter[*vector
 func (discard) Write(*vector.Chunk, int64) error { return nil }
 func (discard) Flush(bool) error                 { return nil }
 func (discard) Close() error                     { return nil }
+
+// setups prepare the files a query reads, in BuildOptions.Dir.
+var setups = map[string]func(dir string) error{
+	"q13": writeSideInput,
+}

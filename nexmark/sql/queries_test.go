@@ -14,12 +14,17 @@ import (
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/nexmark"
 	eddysql "github.com/eddy-streams/eddy/sql"
+	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/parser"
 )
 
 // testEvents is how many events each comparison generates.
 const testEvents = 100_000
 
-func run(t *testing.T, name string, build func(env *datastream.Env, cfg gen.Config) (nexmark.Output, error)) [][]string {
+// collector is what run needs of a query's output, either API's.
+type collector interface{ Collect() func() [][]string }
+
+func run(t *testing.T, name string, build func(env *datastream.Env, cfg gen.Config) (collector, error)) [][]string {
 	t.Helper()
 	cfg := gen.DefaultConfig()
 	cfg.Events = testEvents
@@ -51,12 +56,12 @@ func TestSQLEqualsDataStream(t *testing.T) {
 			if err != nil {
 				t.Skipf("no DataStream version: %v", err)
 			}
-			want := run(t, name, func(env *datastream.Env, cfg gen.Config) (nexmark.Output, error) {
+			want := run(t, name, func(env *datastream.Env, cfg gen.Config) (collector, error) {
 				events := datastream.FromSource(env, gen.NewSource(cfg), gen.WatermarkStrategy(), "Nexmark")
 				return q.Build(env, events), nil
 			})
-			got := run(t, name, func(env *datastream.Env, cfg gen.Config) (nexmark.Output, error) {
-				return Build(env, name, cfg, nil)
+			got := run(t, name, func(env *datastream.Env, cfg gen.Config) (collector, error) {
+				return Build(env, name, BuildOptions{Config: cfg, Dir: t.TempDir()})
 			})
 			if len(want) == 0 {
 				t.Fatalf("the DataStream version gave no rows")
@@ -75,6 +80,20 @@ func TestSQLEqualsDataStream(t *testing.T) {
 	}
 }
 
+// insertTarget returns the table a script's last statement inserts into,
+// or "".
+func insertTarget(t *testing.T, text string) string {
+	t.Helper()
+	stmts, err := parser.ParseStatements(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins, ok := stmts[len(stmts)-1].(*ast.Insert); ok {
+		return ast.Format(ins.Table)
+	}
+	return ""
+}
+
 // frozenClock is a processing-time clock that never advances.
 type frozenClock struct{ now atomic.Int64 }
 
@@ -90,7 +109,7 @@ func runQ12(t *testing.T, clock interface{ NowMillis() int64 }) [][]string {
 	if clock != nil {
 		env.SetClock(clock)
 	}
-	out, err := Build(env, "q12", cfg, nil)
+	out, err := Build(env, "q12", BuildOptions{Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,12 +187,12 @@ func TestSQLOnlyQueries(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			text, err := Query(name)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var results [2][]string
 			for i, mode := range []string{"streaming", "batch"} {
+				text, err := Script(name, t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
 				s := eddysql.NewSession(eddysql.Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
 				if _, err := s.Execute(ctx, DDL(events)); err != nil {
 					t.Fatal(err)
@@ -181,6 +200,12 @@ func TestSQLOnlyQueries(t *testing.T) {
 				r, err := s.Execute(ctx, text)
 				if err != nil {
 					t.Fatalf("%s: %v", mode, err)
+				}
+				if ins := insertTarget(t, text); ins != "" {
+					// An INSERT: its result is what the table holds now.
+					if r, err = s.Execute(ctx, "SELECT * FROM "+ins); err != nil {
+						t.Fatalf("%s: reading %s back: %v", mode, ins, err)
+					}
 				}
 				for _, row := range r.Final() {
 					results[i] = append(results[i], fmt.Sprint(row...))

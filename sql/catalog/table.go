@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,9 +58,12 @@ type Table struct {
 	Columns    []Column
 	Watermark  *Watermark // nil without WATERMARK
 	PrimaryKey []string
-	Options    map[string]string
-	Comment    string
-	Temporary  bool
+	// PartitionKeys are the PARTITIONED BY columns, physical columns
+	// whose values name the folders rows are stored in.
+	PartitionKeys []string
+	Options       map[string]string
+	Comment       string
+	Temporary     bool
 	// DDL is the statement that created the table, for SHOW CREATE TABLE.
 	DDL string
 }
@@ -219,6 +223,19 @@ func (c *Catalog) NewTable(ct *ast.CreateTable) (*Table, error) {
 		col.Type = col.Type.NotNullable()
 	}
 	t.PrimaryKey = pk
+	for _, id := range ct.PartitionedBy {
+		col := t.Column(id.Name)
+		if col == nil {
+			return nil, posErrorf(id.Start(), "partition column '%s' not found in table %s%s", id.Name, path, DidYouMean(id.Name, t.ColumnNames()))
+		}
+		if col.Kind != Physical {
+			return nil, posErrorf(id.Start(), "partition column '%s' of table %s must be a physical column", id.Name, path)
+		}
+		if slices.Contains(t.PartitionKeys, id.Name) {
+			return nil, posErrorf(id.Start(), "partition column '%s' listed twice in table %s", id.Name, path)
+		}
+		t.PartitionKeys = append(t.PartitionKeys, id.Name)
+	}
 	if len(ct.Watermarks) > 1 {
 		return nil, posErrorf(ct.Watermarks[1].Start(), "table %s has more than one WATERMARK", path)
 	}

@@ -15,6 +15,9 @@ import (
 func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.DataStream[*vector.Chunk], error) {
 	switch n.Op {
 	case plan.OpJoin:
+		if n.Join.Lookup != nil {
+			return b.lookupJoin(n, outTypes)
+		}
 		l, err := b.keyed(n.Inputs[0])
 		if err != nil {
 			return nil, err

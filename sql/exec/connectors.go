@@ -91,6 +91,14 @@ func init() {
 			{Key: "sink.rolling-policy.rollover-interval", Check: catalog.IsDuration},
 			{Key: "sink.rolling-policy.check-interval", Check: catalog.IsDuration},
 			{Key: "source.monitor-interval", Check: catalog.IsDuration},
+			{Key: "partition.default-name"},
+			{Key: "lookup.join.cache.ttl", Check: catalog.IsDuration},
+			{Key: "sink.partition-commit.policy.kind"},
+			{Key: "sink.partition-commit.success-file.name"},
+			// Partitions are committed with the checkpoint that closes
+			// their files: Flink's process-time trigger without delay.
+			{Key: "sink.partition-commit.trigger", Check: catalog.OneOf("process-time")},
+			{Key: "sink.partition-commit.delay", Check: zeroDuration},
 		},
 		Formats: map[string][]catalog.Option{"csv": csvOpts, "json": jsonOpts},
 		Check: func(t *catalog.Table) error {
@@ -113,4 +121,17 @@ func init() {
 	})
 	catalog.RegisterConnector(&catalog.ConnectorSpec{Name: "blackhole", Sink: true})
 	_ = types.Null
+}
+
+// zeroDuration accepts a duration of zero: partitions are committed as soon
+// as their files are.
+func zeroDuration(v string) error {
+	d, err := catalog.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	if d != 0 {
+		return fmt.Errorf("'%s': partitions are committed with the checkpoint that commits their files; a delay is not supported yet", v)
+	}
+	return nil
 }

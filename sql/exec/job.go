@@ -273,7 +273,7 @@ func (b *builder) sink(n *plan.Node) error {
 	case "blackhole":
 		s.SinkTo(blackholeSink{}, "Sink: "+spec.Table)
 	case "filesystem":
-		fs, err := newFileSink(spec.Options, n.Names(), ts)
+		fs, err := newFileSink(spec.Options, n.Names(), ts, spec.PartitionKeys)
 		if err != nil {
 			return fmt.Errorf("table %s: %w", spec.Table, err)
 		}
@@ -284,14 +284,20 @@ func (b *builder) sink(n *plan.Node) error {
 	return nil
 }
 
-// BuildStream adds the operators of a query's plan (one collecting sink)
-// to env and returns the stream of its result, for callers that end it in
-// a sink of their own.
+// BuildStream adds the operators of the plan of one query or one INSERT
+// to env and returns the stream of its result (for an INSERT: the rows
+// going into the table, whose sink it adds too), for callers that end it
+// in a sink of their own.
 func BuildStream(env *datastream.Env, p *plan.Plan, opts Options) (*datastream.DataStream[*vector.Chunk], error) {
-	if len(p.Sinks) != 1 || p.Sinks[0].Sink == nil || !p.Sinks[0].Sink.Collect {
-		return nil, fmt.Errorf("BuildStream needs the plan of one query")
+	if len(p.Sinks) != 1 || p.Sinks[0].Sink == nil {
+		return nil, fmt.Errorf("BuildStream needs the plan of one query or one INSERT")
 	}
 	b := &builder{env: env, opts: opts, streams: map[*plan.Node]*datastream.DataStream[*vector.Chunk]{}, mu: &sync.Mutex{}}
 	b.fctx = functions.Context{Location: opts.Location}
+	if !p.Sinks[0].Sink.Collect {
+		if err := b.sink(p.Sinks[0]); err != nil {
+			return nil, err
+		}
+	}
 	return b.chunks(p.Sinks[0].Inputs[0])
 }

@@ -2,9 +2,11 @@ package exec
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -88,53 +90,69 @@ func (blackholeSink) Write(*vector.Chunk, int64) error { return nil }
 func (blackholeSink) Flush(bool) error                 { return nil }
 func (blackholeSink) Close() error                     { return nil }
 
-// chunkFormat writes chunks as CSV lines or JSON lines for the file sink.
+// chunkFormat writes chunks as CSV lines or JSON lines for the file sink:
+// the live rows, the columns cols (all when nil; a partitioned table's
+// files leave the partition columns out).
 type chunkFormat struct {
 	json  bool
 	delim byte
 	names []string
 	types []types.Type
+	cols  []int
 }
 
 func (f chunkFormat) Write(w *bufio.Writer, c *vector.Chunk) error {
-	for i := range c.Len() {
-		row := c.Row(i)
+	cols := f.cols
+	if cols == nil {
+		cols = make([]int, len(c.Cols))
+		for j := range cols {
+			cols[j] = j
+		}
+	}
+	var err error
+	c.ForEachLive(func(i int) {
+		if err != nil {
+			return
+		}
 		if f.json {
 			var b strings.Builder
 			b.WriteByte('{')
-			for j, v := range row {
-				if j > 0 {
+			for k, j := range cols {
+				if k > 0 {
 					b.WriteByte(',')
 				}
-				k, _ := json.Marshal(f.names[j])
-				b.Write(k)
+				name, _ := json.Marshal(f.names[j])
+				b.Write(name)
 				b.WriteByte(':')
-				x, err := json.Marshal(jsonValue(f.types[j], v))
-				if err != nil {
-					return err
+				x, merr := json.Marshal(jsonValue(f.types[j], c.Cols[j].Get(i)))
+				if merr != nil {
+					err = merr
+					return
 				}
 				b.Write(x)
 			}
 			b.WriteString("}\n")
 			w.WriteString(b.String())
-			continue
+			return
 		}
-		for j, v := range row {
-			if j > 0 {
+		for k, j := range cols {
+			if k > 0 {
 				w.WriteByte(f.delim)
 			}
-			if v != nil {
+			if v := c.Cols[j].Get(i); v != nil {
 				w.WriteString(quoteCSV(FormatValue(f.types[j], v), f.delim))
 			}
 		}
-		if err := w.WriteByte('\n'); err != nil {
-			return err
-		}
-	}
-	return nil
+		err = w.WriteByte('\n')
+	})
+	return err
 }
 
-func newFileSink(opts map[string]string, names []string, ts []types.Type) (connector.Sink[*vector.Chunk], error) {
+// newFileSink is the filesystem connector's exactly-once sink. A
+// partitioned table's rows go into partition folders; with
+// sink.partition-commit.policy.kind = success-file a partition gets a
+// marker file once files were committed to it.
+func newFileSink(opts map[string]string, names []string, ts []types.Type, partitionKeys []string) (connector.Sink[*vector.Chunk], error) {
 	f := chunkFormat{json: opts["format"] == "json", delim: ',', names: names, types: ts}
 	if d := opts["csv.field-delimiter"]; d != "" {
 		d = unescape(d)
@@ -143,5 +161,41 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type) (conne
 		}
 		f.delim = d[0]
 	}
-	return file.New[*vector.Chunk](opts["path"], f), nil
+	if len(partitionKeys) == 0 {
+		if opts["sink.partition-commit.policy.kind"] != "" {
+			return nil, fmt.Errorf("option 'sink.partition-commit.policy.kind' needs a partitioned table (PARTITIONED BY)")
+		}
+		return file.New[*vector.Chunk](opts["path"], f), nil
+	}
+	p := &partitioner{defaultName: partitionDefaultName(opts)}
+	for j, n := range names {
+		if slices.Contains(partitionKeys, n) {
+			continue
+		}
+		f.cols = append(f.cols, j)
+	}
+	for _, k := range partitionKeys {
+		j := slices.Index(names, k)
+		if j < 0 {
+			return nil, fmt.Errorf("partition column '%s' is not a column of the table", k)
+		}
+		p.cols, p.names, p.types = append(p.cols, j), append(p.names, k), append(p.types, ts[j])
+	}
+	if len(f.cols) == 0 {
+		return nil, fmt.Errorf("every column is a partition column: the files would hold nothing")
+	}
+	sink := file.New[*vector.Chunk](opts["path"], f)
+	sink.Buckets = p.split
+	for _, kind := range strings.Split(opts["sink.partition-commit.policy.kind"], ",") {
+		switch strings.TrimSpace(kind) {
+		case "":
+		case "success-file":
+			sink.SuccessFile = cmp.Or(opts["sink.partition-commit.success-file.name"], "_SUCCESS")
+		case "metastore":
+			return nil, fmt.Errorf("option 'sink.partition-commit.policy.kind': 'metastore' needs a metastore, which the filesystem connector does not have (Flink refuses it too); use 'success-file'")
+		default:
+			return nil, fmt.Errorf("option 'sink.partition-commit.policy.kind': unknown policy '%s' (supported: success-file)", kind)
+		}
+	}
+	return sink, nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ import (
 // The filesystem source reads the files under 'path' (a file, or the
 // visible files of a directory: the part files of the filesystem sink) as
 // CSV without a header or JSON lines, one split per file. It is bounded.
+// A partitioned table's files sit in folders named by the partition
+// columns' values (dt=2024-01-01/hm=10%3A00, as the sink writes them);
+// the files hold the other columns, the path gives the partition columns.
 
 type fileSource struct {
 	files  []string
@@ -33,6 +37,14 @@ type fileSource struct {
 	phys   []plan.Column
 	paths  [][]int
 	types  []types.Type
+
+	// Partitioned tables: root is the table's folder; partKey[j] is the
+	// partition column name of physical column j ("" for a column in the
+	// files), recIdx[j] the position of column j in a CSV record.
+	root        string
+	partKey     []string
+	recIdx      []int
+	defaultPart string
 }
 
 func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error) {
@@ -50,6 +62,17 @@ func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error)
 		s.delim = r[0]
 	}
 	s.ignore = strings.EqualFold(o["csv.ignore-parse-errors"], "true") || strings.EqualFold(o["json.ignore-parse-errors"], "true")
+	s.root, s.defaultPart = o["path"], partitionDefaultName(o)
+	s.partKey, s.recIdx = make([]string, len(s.phys)), make([]int, len(s.phys))
+	k := 0
+	for j, c := range s.phys {
+		if slices.Contains(spec.PartitionKeys, c.Name) {
+			s.partKey[j], s.recIdx[j] = c.Name, -1
+			continue
+		}
+		s.recIdx[j] = k
+		k++
+	}
 	for _, p := range spec.Paths {
 		if len(p) != 1 {
 			return nil, fmt.Errorf("the filesystem source cannot read nested fields")
@@ -170,6 +193,9 @@ type fileReader struct {
 	file   *os.File
 	lines  *bufio.Reader
 	casts  []*functions.Resolved
+	// partVals are the current file's partition values by physical
+	// column (nil: NULL).
+	partVals map[int]*string
 }
 
 func (r *fileReader) Start() error { return nil }
@@ -214,6 +240,9 @@ func (r *fileReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.
 			return 0, fmt.Errorf("filesystem source: %w", err)
 		}
 		r.file, r.lines = f, bufio.NewReaderSize(f, 1<<16)
+		if r.partVals, err = r.src.partitionValues(r.cur.path); err != nil {
+			return 0, err
+		}
 		for i := int64(0); i < r.cur.line; i++ {
 			if _, err := r.lines.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 				break
@@ -334,6 +363,10 @@ func (r *fileReader) fields(line string) ([]*string, error) {
 		}
 		out := make([]*string, len(s.types))
 		for i, p := range s.paths {
+			if v, ok := r.partVals[p[0]]; ok {
+				out[i] = v
+				continue
+			}
 			v, ok := m[s.phys[p[0]].Name]
 			if !ok || v == nil {
 				continue
@@ -364,8 +397,12 @@ func (r *fileReader) fields(line string) ([]*string, error) {
 		// Columns are the physical columns in order; paths pick them.
 		out := make([]*string, len(s.types))
 		for i, p := range s.paths {
-			if p[0] < len(rec) {
-				v := rec[p[0]]
+			if v, ok := r.partVals[p[0]]; ok {
+				out[i] = v
+				continue
+			}
+			if k := s.recIdx[p[0]]; k < len(rec) {
+				v := rec[k]
 				out[i] = &v
 			}
 		}

@@ -368,7 +368,7 @@ func (b *binder) expandQuery(at ast.Node, q *ast.Query, names []*ast.Ident) (*No
 // computed columns and watermark, and a Calc putting the columns in the
 // declared order.
 func (b *binder) scanTable(name *ast.ObjectName, t *catalog.Table) (*Node, error) {
-	spec := &ScanSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options, WatermarkCol: -1}
+	spec := &ScanSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options, WatermarkCol: -1, PartitionKeys: t.PartitionKeys}
 	phys := map[string]int{}
 	sc := &scope{}
 	for _, c := range t.Columns {

@@ -438,7 +438,7 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 			if fn.Table != nil {
 				return nil, errorf(f, "table function %s is only allowed in CROSS JOIN LATERAL TABLE(%s(…))", fn.Path.Object, fn.Path.Object)
 			}
-			return nil, errorf(f, "function '%s' is a user-defined JVM function, which Eddy cannot run", f.Name)
+			return nil, errorf(f, "function '%s' names the class '%s', which no Go function is registered as (Eddy cannot run JVM classes; a Go program registers one with sql.RegisterFunctionClass)", f.Name, fn.Class)
 		}
 		return c.udfCall(f, fn.Scalar)
 	}

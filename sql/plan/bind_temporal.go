@@ -2,8 +2,10 @@ package plan
 
 import (
 	"strings"
+	"time"
 
 	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/catalog"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -37,6 +39,9 @@ func (b *binder) temporal(j *ast.Join, asOf ast.Expr, n, l, r *Node, ls, sc *sco
 	t, _, err := b.cat.Lookup(tn.Name)
 	if err != nil {
 		return at(tn.Name, err)
+	}
+	if tj.ProcTime && lookupConnector(t) {
+		return b.lookup(j, n, l, t, tn, x.Index, sc)
 	}
 	if t == nil || len(t.PrimaryKey) == 0 {
 		return errorf(tn, "temporal table join requires a primary key on the versioned table '%s'", tn.Name.Last().Name)
@@ -77,4 +82,97 @@ func (b *binder) temporal(j *ast.Join, asOf ast.Expr, n, l, r *Node, ls, sc *sco
 		}
 	}
 	return nil
+}
+
+// lookupConnector reports whether a table's connector can look rows up:
+// the filesystem connector, whose bounded files the join reads into memory
+// (as Flink's filesystem lookup function does for Hive tables).
+func lookupConnector(t *catalog.Table) bool {
+	return t != nil && t.Connector() == "filesystem"
+}
+
+// lookupCacheTTL is the filesystem lookup join's reload interval, Flink's
+// lookup.join.cache.ttl.
+const lookupCacheTTL = 60 * time.Minute
+
+// lookup makes temporal join n a lookup join with table t: no primary key
+// is needed, but the condition must equate a column of t with an
+// expression of the left.
+func (b *binder) lookup(j *ast.Join, n, l *Node, t *catalog.Table, tn *ast.TableName, leftTime int, sc *scope) error {
+	nl := len(l.Columns)
+	keyed := false
+	for _, c := range conjuncts(n.Join.Condition) {
+		if _, _, ok := lookupKey(c, nl); ok {
+			keyed = true
+		}
+	}
+	if !keyed {
+		return errorf(j, "lookup join with '%s' requires an equality condition between a column of '%s' and an expression of the left input",
+			tn.Name.Last().Name, tn.Name.Last().Name)
+	}
+	ttl := lookupCacheTTL
+	if v := t.Options["lookup.join.cache.ttl"]; v != "" {
+		d, err := catalog.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errorf(tn, "table '%s': option 'lookup.join.cache.ttl' must be a positive duration, got '%s'", tn.Name.Last().Name, v)
+		}
+		ttl = d
+	}
+	n.Join.Lookup = &LookupJoin{LeftTime: leftTime, CacheTTLMillis: ttl.Milliseconds()}
+	n.Changelog = InsertOnly
+	for i := range nl {
+		if t := l.Columns[i].Type.TimeAttr; t != types.NoTimeAttr {
+			n.Columns[i].Type.TimeAttr = t
+			sc.cols[i].typ.TimeAttr = t
+		}
+	}
+	for i := nl; i < len(n.Columns); i++ {
+		// The table's rows are looked up, not streamed: no time
+		// attributes come from it.
+		n.Columns[i].Type.TimeAttr = types.NoTimeAttr
+		sc.cols[i].typ.TimeAttr = types.NoTimeAttr
+	}
+	return nil
+}
+
+// lookupKey reports whether conjunct c (over a join's left ++ right
+// columns, nl of them on the left) equates an expression of the left with
+// a column of the right, and returns both.
+func lookupKey(c *Expr, nl int) (left *Expr, right int, ok bool) {
+	if c.Kind != Call || c.Func != "=" {
+		return nil, 0, false
+	}
+	for _, k := range [][2]int{{0, 1}, {1, 0}} {
+		a, rc := c.Args[k[0]], c.Args[k[1]]
+		if rc.Kind != ColRef || rc.Index < nl {
+			continue
+		}
+		leftOnly := true
+		for i := range a.Cols(nil) {
+			if i >= nl {
+				leftOnly = false
+			}
+		}
+		if leftOnly && a.IsDeterministic() {
+			return a, rc.Index - nl, true
+		}
+	}
+	return nil, 0, false
+}
+
+// LookupKeys returns the probe of lookup join j (nl left columns): the left
+// expressions and the right columns they equal.
+func LookupKeys(j *JoinSpec, leftTypes []types.Type, nl int) (left []*Expr, right []int) {
+	for i, k := range j.LeftKeys {
+		left = append(left, NewCol(k, leftTypes[k]))
+		right = append(right, j.RightKeys[i])
+	}
+	if j.Condition != nil {
+		for _, c := range conjuncts(j.Condition) {
+			if a, rc, ok := lookupKey(c, nl); ok {
+				left, right = append(left, a), append(right, rc)
+			}
+		}
+	}
+	return left, right
 }

@@ -80,7 +80,7 @@ func describeOps(n *Node) (string, bool) {
 		return fmt.Sprintf("%s(orderBy=[%s]", name, sortKeys(n.Sort.Order, inNames)), true
 	case OpJoin:
 		j := n.Join
-		if j.Interval == nil && j.Window == nil && j.Temporal == nil && j.Kind != SemiJoin && j.Kind != AntiJoin {
+		if j.Interval == nil && j.Window == nil && j.Temporal == nil && j.Lookup == nil && j.Kind != SemiJoin && j.Kind != AntiJoin {
 			return "", false
 		}
 		l, r := n.Inputs[0], n.Inputs[1]
@@ -91,6 +91,14 @@ func describeOps(n *Node) (string, bool) {
 			iv := j.Interval
 			return fmt.Sprintf("IntervalJoin(joinType=[%s], windowBounds=[isRowTime=true, leftLowerBound=%d, leftUpperBound=%d, leftTimeIndex=%d, rightTimeIndex=%d], where=[%s], select=%s",
 				j.Kind, iv.Lower, iv.Upper, iv.LeftTime, iv.RightTime, where, list(n.Names())), true
+		case j.Lookup != nil:
+			lkeys, rkeys := LookupKeys(j, l.Types(), len(l.Columns))
+			var keys []string
+			for i, k := range lkeys {
+				keys = append(keys, r.Names()[rkeys[i]]+"="+k.Format(l.Names()))
+			}
+			return fmt.Sprintf("LookupJoin(table=[%s], joinType=[%s], lookup=[%s], where=[%s], select=%s",
+				lookupTable(r), j.Kind, strings.Join(keys, ", "), where, list(n.Names())), true
 		case j.Temporal != nil:
 			t := "ROWTIME"
 			if j.Temporal.ProcTime {
@@ -147,4 +155,16 @@ func sortKeys(keys []SortKey, names []string) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// lookupTable names the table a lookup join reads: the scan below the
+// right input's Calcs.
+func lookupTable(n *Node) string {
+	for n.Op == OpCalc && len(n.Inputs) == 1 {
+		n = n.Inputs[0]
+	}
+	if n.Scan != nil {
+		return n.Scan.Table
+	}
+	return string(n.Op)
 }

@@ -150,6 +150,8 @@ type ScanSpec struct {
 	Filter       *Expr
 	Output       []int
 	Bounded      bool
+	// PartitionKeys are the table's PARTITIONED BY columns.
+	PartitionKeys []string `json:",omitempty"`
 }
 
 // CalcSpec is a projection with an optional filter over the input.
@@ -249,6 +251,21 @@ type JoinSpec struct {
 	Window *WindowJoin `json:",omitempty"`
 	// Temporal makes a temporal join with a versioned table (the right).
 	Temporal *TemporalJoin `json:",omitempty"`
+	// Lookup makes a lookup join with a table (the right).
+	Lookup *LookupJoin `json:",omitempty"`
+}
+
+// LookupJoin is a join FOR SYSTEM_TIME AS OF a processing-time attribute
+// of the left with a table whose connector looks rows up (Flink's
+// LookupTableSource; here the filesystem connector): the right input is
+// not a stream but the table, read in full when the join starts and again
+// once CacheTTLMillis passed; each left row probes it with the equalities
+// of the condition between a left expression and a right column (the
+// LeftKeys/RightKeys column pairs and the conjuncts left-expression =
+// right-column of the Condition, which also filters the matches).
+type LookupJoin struct {
+	LeftTime       int
+	CacheTTLMillis int64
 }
 
 // TemporalJoin is a join FOR SYSTEM_TIME AS OF the left's time attribute
@@ -348,6 +365,8 @@ type SinkSpec struct {
 	Connector string
 	Options   map[string]string
 	Collect   bool
+	// PartitionKeys are the table's PARTITIONED BY columns.
+	PartitionKeys []string `json:",omitempty"`
 }
 
 // UnnestSpec is a join with UNNEST(Expr) of each input row: the row's

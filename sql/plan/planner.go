@@ -169,7 +169,7 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	}
 	n := b.calc(q, projects, nil, cols)
 	sink := b.node(OpSink, cloneCols(cols), n)
-	sink.Sink = &SinkSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options}
+	sink.Sink = &SinkSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options, PartitionKeys: t.PartitionKeys}
 	sink.Changelog = n.Changelog
 	return sink, nil
 }
@@ -207,6 +207,11 @@ func physical(b *binder, sinks []*Node, batch bool) (*Plan, error) {
 		case OpAggregate, OpWindowAggregate, OpSessionAggregate:
 			n.Inputs[0] = exchange(n.Inputs[0], n.Agg.Keys)
 		case OpJoin:
+			if n.Join.Lookup != nil {
+				// The left's rows probe the table where they are; the
+				// table is read by the join, not streamed.
+				break
+			}
 			n.Inputs[0] = exchange(n.Inputs[0], n.Join.LeftKeys)
 			n.Inputs[1] = exchange(n.Inputs[1], n.Join.RightKeys)
 		case OpLimit, OpSort:

@@ -111,6 +111,9 @@ func (o *optimizer) pruneBelowJoin(c, j *Node) *Node {
 			used[nl+t.RightTime] = true
 		}
 	}
+	if lk := j.Join.Lookup; lk != nil {
+		used[lk.LeftTime] = true
+	}
 	if len(used) == nl+nr {
 		return c
 	}
@@ -149,6 +152,9 @@ func (o *optimizer) pruneBelowJoin(c, j *Node) *Node {
 			rt = rm[t.RightTime]
 		}
 		spec.Temporal = &TemporalJoin{LeftTime: lm[t.LeftTime], RightTime: rt, ProcTime: t.ProcTime}
+	}
+	if lk := j.Join.Lookup; lk != nil {
+		spec.Lookup = &LookupJoin{LeftTime: lm[lk.LeftTime], CacheTTLMillis: lk.CacheTTLMillis}
 	}
 	for _, k := range j.Join.LeftKeys {
 		spec.LeftKeys = append(spec.LeftKeys, lm[k])
