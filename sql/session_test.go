@@ -2,12 +2,17 @@ package sql
 
 import (
 	"context"
+	"io/fs"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cockroachdb/datadriven"
+
+	"github.com/eddy-streams/eddy/connector/file"
 	"github.com/eddy-streams/eddy/sql/ast"
 	"github.com/eddy-streams/eddy/sql/exec"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -85,6 +90,8 @@ func TestResults(t *testing.T) {
 					return b.String()
 				}
 				return strings.Join(r.ColumnNames(), ", ") + "\n" + formatRows(r.ColumnTypes(), r.Final(), true)
+			case "files":
+				return listTableFiles(filepath.Join(tmp, strings.TrimSpace(d.Input)))
 			case "error":
 				_, err := s.Execute(ctx, d.Input)
 				if err == nil {
@@ -103,4 +110,37 @@ func rowsOf(r *Result) [][]any {
 		out[i] = row.Values
 	}
 	return out
+}
+
+// listTableFiles describes the folders of a filesystem table: each folder
+// with files, whether it holds part files and its other files (markers
+// such as _SUCCESS), as part file names depend on subtasks and
+// checkpoints.
+func listTableFiles(root string) string {
+	dirs := map[string][]string{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(p))
+		name := d.Name()
+		if _, _, inProgress, ok := file.ParseName(name); ok {
+			if inProgress {
+				name = "in-progress part files"
+			} else {
+				name = "part files"
+			}
+		}
+		if !slices.Contains(dirs[rel], name) {
+			dirs[rel] = append(dirs[rel], name)
+		}
+		return nil
+	})
+	var lines []string
+	for dir, names := range dirs {
+		slices.Sort(names)
+		lines = append(lines, dir+": "+strings.Join(names, ", "))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n") + "\n"
 }

@@ -95,7 +95,7 @@ func TestNexmarkSQLEqualsDataStream(t *testing.T) {
 // Every query of the suite runs through `eddy nexmark run --api sql`.
 func TestNexmarkSQLAllQueries(t *testing.T) {
 	dir := t.TempDir()
-	for _, q := range []string{"q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q9", "q10", "q11", "q12", "q13", "q14",
+	for _, q := range []string{"q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12", "q13", "q14",
 		"q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"} {
 		out := filepath.Join(dir, q+".csv")
 		stdout, stderr, code := eddy(t, "nexmark", "run", "--query", q, "--events", "20000", "--api", "sql", "--output", out, "-p", "2")

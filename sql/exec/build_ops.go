@@ -82,8 +82,11 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		if err != nil {
 			return nil, err
 		}
-		f := &overAggFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes}
-		s := datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f))
+		var f datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk] = &overAggFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes}
+		if n.Over.Updating {
+			f = &overUpdatingFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes}
+		}
+		s := datastream.KeyedProcess(k, f)
 		if len(n.Over.Partition) == 0 {
 			s = s.SetParallelism(1)
 		}

@@ -197,6 +197,14 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		for _, c := range calls {
 			over[c] = len(in.Columns)
 		}
+	} else if !in.Changelog.IsInsertOnly() {
+		var err error
+		if out, err = b.updatingOver(w, in, part, order, calls2); err != nil {
+			return nil, nil, nil, err
+		}
+		for i, c := range calls {
+			over[c] = len(in.Columns) + i
+		}
 	} else {
 		if len(order) != 1 || order[0].Desc || orderExprs[0].Type.TimeAttr == types.NoTimeAttr {
 			at := ast.Node(w)

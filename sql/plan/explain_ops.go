@@ -57,6 +57,10 @@ func describeOps(n *Node) (string, bool) {
 		for _, c := range o.Calls {
 			sel = append(sel, aggCallString(c, inNames)+" AS "+c.Name)
 		}
+		if o.Updating {
+			return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s], window=[%s], updating=[true], select=%s",
+				list(namesAt(n.Inputs[0], o.Partition)), sortKeys(o.Order, inNames), frame, list(sel)), true
+		}
 		return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s ASC], window=[%s], select=%s",
 			list(namesAt(n.Inputs[0], o.Partition)), inNames[o.TimeCol], frame, list(sel)), true
 	case OpSetOp:

@@ -344,6 +344,12 @@ type OverSpec struct {
 	Rows      bool
 	Preceding int64
 	Calls     []AggCall
+	// Updating is an OVER aggregation over an updating input (which Flink
+	// refuses): the partition's rows are kept in Order (any columns;
+	// TimeCol is Order's first) and a change re-emits the outputs of the
+	// rows whose frames it changes, as a retract stream. ROWS frames only.
+	Updating bool      `json:",omitempty"`
+	Order    []SortKey `json:",omitempty"`
 }
 
 // SetOpSpec is INTERSECT or EXCEPT [ALL] of two inputs of equal columns.

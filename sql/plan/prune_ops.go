@@ -34,6 +34,9 @@ func (o *optimizer) pruneBelowRank(c, r *Node) *Node {
 			keep[p] = true
 		}
 		keep[s.TimeCol] = true
+		for _, k := range s.Order {
+			keep[k.Col] = true
+		}
 		for _, call := range s.Calls {
 			for _, a := range call.Args {
 				keep[a] = true
@@ -86,6 +89,10 @@ func (o *optimizer) pruneBelowRank(c, r *Node) *Node {
 		s := *r.Over
 		s.Partition = remap(s.Partition)
 		s.TimeCol = m[s.TimeCol]
+		s.Order = append([]SortKey(nil), s.Order...)
+		for i := range s.Order {
+			s.Order[i].Col = m[s.Order[i].Col]
+		}
 		s.Calls = append([]AggCall(nil), s.Calls...)
 		for i := range s.Calls {
 			s.Calls[i].Args = remap(s.Calls[i].Args)
