@@ -94,6 +94,9 @@ var okResult = &Result{Kind: ResultOK}
 func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error) {
 	switch st := st.(type) {
 	case *ast.CreateTable:
+		if st.AsQuery != nil {
+			return s.createTableAs(ctx, st)
+		}
 		t, err := s.catalog.NewTable(st)
 		if err != nil {
 			return nil, err

@@ -23,5 +23,7 @@
 // with its own part files named as above; a checkpoint closes the open
 // file of every bucket, and the part files of one checkpoint share their
 // index n. Sink.SuccessFile names an empty marker file the committer
-// writes into each bucket it committed files to.
+// writes into each bucket it committed files to. Sink.ID names part files
+// part-<ID>-<s>-<n> so that several jobs (SQL INSERTs into one table)
+// share the folder: each writer removes only its own ID's files.
 package file

@@ -69,49 +69,86 @@ type Sink[T any] struct {
 	// creates in a bucket once part files were committed there (Flink's
 	// success-file partition commit policy).
 	SuccessFile string
+	// ID, when set, goes into the part file names (part-<ID>-<s>-<n>), so
+	// that several jobs write into one folder side by side, as Flink's
+	// filesystem connector does: a writer then removes only the files of
+	// its own ID. Without it the folder belongs to the sink (see the
+	// package doc).
+	ID string
 }
 
 // New returns a sink writing part files into dir (created if needed).
 func New[T any](dir string, f Format[T]) *Sink[T] { return &Sink[T]{Dir: dir, Format: f} }
 
 // Pending is the committable of a part file: subtask s's file n in
-// Bucket ("" for Dir itself), closed and waiting for its checkpoint to
-// complete.
+// Bucket ("" for Dir itself) of the sink with ID, closed and waiting for
+// its checkpoint to complete.
 type Pending struct {
 	Subtask int
 	Index   int64
 	Bucket  string
+	ID      string
 }
 
 // FinalName is the visible name of part file n of subtask s.
-func FinalName(subtask int, n int64) string { return fmt.Sprintf("part-%d-%d", subtask, n) }
+func FinalName(subtask int, n int64) string { return IDFinalName("", subtask, n) }
 
 // InProgressName is the hidden name of a part file not committed yet.
-func InProgressName(subtask int, n int64) string { return "." + FinalName(subtask, n) + ".inprogress" }
+func InProgressName(subtask int, n int64) string { return IDInProgressName("", subtask, n) }
+
+// IDFinalName is FinalName for a sink with an ID.
+func IDFinalName(id string, subtask int, n int64) string {
+	if id == "" {
+		return fmt.Sprintf("part-%d-%d", subtask, n)
+	}
+	return fmt.Sprintf("part-%s-%d-%d", id, subtask, n)
+}
+
+// IDInProgressName is InProgressName for a sink with an ID.
+func IDInProgressName(id string, subtask int, n int64) string {
+	return "." + IDFinalName(id, subtask, n) + ".inprogress"
+}
 
 // ParseName returns the subtask and index of a part file name (visible or
 // in progress).
 func ParseName(name string) (subtask int, n int64, inProgress, ok bool) {
+	_, subtask, n, inProgress, ok = ParseIDName(name)
+	return subtask, n, inProgress, ok
+}
+
+// ParseIDName is ParseName that also returns the sink ID in the name ("" for
+// none).
+func ParseIDName(name string) (id string, subtask int, n int64, inProgress, ok bool) {
 	if s, found := strings.CutPrefix(name, "."); found {
 		name, inProgress = strings.CutSuffix(s, ".inprogress")
 		if !inProgress {
-			return 0, 0, false, false
+			return "", 0, 0, false, false
 		}
 	}
 	rest, found := strings.CutPrefix(name, "part-")
 	if !found {
-		return 0, 0, false, false
+		return "", 0, 0, false, false
 	}
-	a, b, found := strings.Cut(rest, "-")
-	if !found {
-		return 0, 0, false, false
+	// The subtask and the index are the last two fields; an ID may hold
+	// dashes itself.
+	i := strings.LastIndexByte(rest, '-')
+	if i < 0 {
+		return "", 0, 0, false, false
+	}
+	rest, b := rest[:i], rest[i+1:]
+	a := rest
+	if j := strings.LastIndexByte(rest, '-'); j >= 0 {
+		id, a = rest[:j], rest[j+1:]
+		if id == "" {
+			return "", 0, 0, false, false
+		}
 	}
 	s, err1 := strconv.Atoi(a)
-	i, err2 := strconv.ParseInt(b, 10, 64)
-	if err1 != nil || err2 != nil || s < 0 || i < 0 {
-		return 0, 0, false, false
+	k, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || s < 0 || k < 0 {
+		return "", 0, 0, false, false
 	}
-	return s, i, inProgress, true
+	return id, s, k, inProgress, true
 }
 
 // CreateWriter starts subtask ctx.Subtask() afresh: its part files of an
@@ -144,8 +181,8 @@ func (s *Sink[T]) newWriter(subtask int, next int64) (*writer[T], error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		sub, n, _, ok := ParseName(d.Name())
-		if ok && sub == subtask && n >= next {
+		id, sub, n, _, ok := ParseIDName(d.Name())
+		if ok && id == s.ID && sub == subtask && n >= next {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
@@ -171,9 +208,13 @@ func (s *Sink[T]) EncodeCommittable(c connector.Committable) ([]byte, error) {
 		return nil, fmt.Errorf("file sink: committable %T", c)
 	}
 	b := binary.AppendVarint(binary.AppendVarint(nil, int64(p.Subtask)), p.Index)
-	if p.Bucket != "" {
+	if p.Bucket != "" || p.ID != "" {
 		b = binary.AppendUvarint(b, uint64(len(p.Bucket)))
 		b = append(b, p.Bucket...)
+	}
+	if p.ID != "" {
+		b = binary.AppendUvarint(b, uint64(len(p.ID)))
+		b = append(b, p.ID...)
 	}
 	return b, nil
 }
@@ -191,14 +232,27 @@ func (s *Sink[T]) DecodeCommittable(b []byte) (connector.Committable, error) {
 	}
 	p := Pending{Subtask: int(sub), Index: n}
 	rest := b[k+k2:]
-	if len(rest) > 0 {
+	str := func() (string, bool) {
 		l, k3 := binary.Uvarint(rest)
-		if k3 <= 0 || uint64(len(rest)-k3) != l {
+		if k3 <= 0 || uint64(len(rest)-k3) < l {
+			return "", false
+		}
+		s := string(rest[k3 : k3+int(l)])
+		rest = rest[k3+int(l):]
+		return s, true
+	}
+	var ok bool
+	if len(rest) > 0 {
+		if p.Bucket, ok = str(); !ok {
 			return nil, corrupted
 		}
-		p.Bucket = string(rest[k3:])
 		if err := checkBucket(p.Bucket); err != nil {
 			return nil, err
+		}
+	}
+	if len(rest) > 0 {
+		if p.ID, ok = str(); !ok || len(rest) > 0 {
+			return nil, corrupted
 		}
 	}
 	return p, nil
@@ -249,7 +303,7 @@ func (w *writer[T]) writeTo(bucket string, v T) error {
 				return err
 			}
 		}
-		f, err := os.Create(filepath.Join(dir, InProgressName(w.subtask, w.next)))
+		f, err := os.Create(filepath.Join(dir, IDInProgressName(w.sink.ID, w.subtask, w.next)))
 		if err != nil {
 			return err
 		}
@@ -300,7 +354,7 @@ func (w *writer[T]) PrepareCommit() ([]connector.Committable, error) {
 			firstErr = err
 		}
 		w.buf = pf.buf
-		out = append(out, Pending{Subtask: w.subtask, Index: w.next, Bucket: b})
+		out = append(out, Pending{Subtask: w.subtask, Index: w.next, Bucket: b, ID: w.sink.ID})
 	}
 	clear(w.open)
 	if firstErr != nil {
@@ -342,8 +396,8 @@ func (c committer) Commit(cs []connector.Committable) error {
 			return fmt.Errorf("file sink: committable %T", x)
 		}
 		dir := filepath.Join(c.dir, p.Bucket)
-		from := filepath.Join(dir, InProgressName(p.Subtask, p.Index))
-		to := filepath.Join(dir, FinalName(p.Subtask, p.Index))
+		from := filepath.Join(dir, IDInProgressName(p.ID, p.Subtask, p.Index))
+		to := filepath.Join(dir, IDFinalName(p.ID, p.Subtask, p.Index))
 		if err := os.Rename(from, to); err != nil {
 			if _, serr := os.Stat(to); !errors.Is(err, fs.ErrNotExist) || serr != nil {
 				return fmt.Errorf("committing part file: %w", err)
@@ -362,7 +416,7 @@ func (c committer) Commit(cs []connector.Committable) error {
 func (c committer) Abort(cs []connector.Committable) error {
 	for _, x := range cs {
 		if p, ok := x.(Pending); ok {
-			os.Remove(filepath.Join(c.dir, p.Bucket, InProgressName(p.Subtask, p.Index)))
+			os.Remove(filepath.Join(c.dir, p.Bucket, IDInProgressName(p.ID, p.Subtask, p.Index)))
 		}
 	}
 	return nil
@@ -371,29 +425,29 @@ func (c committer) Abort(cs []connector.Committable) error {
 func (c committer) Close() error { return nil }
 
 // Parts returns the visible part files of dir and of its buckets (the
-// folders below it) in order: by bucket, then subtask, then index.
+// folders below it) in order: by bucket, then sink ID, subtask and index.
 func Parts(dir string) ([]string, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}
 	type part struct {
-		bucket string
-		sub    int
-		n      int64
-		path   string
+		bucket, id string
+		sub        int
+		n          int64
+		path       string
 	}
 	var ps []part
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		sub, n, inProgress, ok := ParseName(d.Name())
+		id, sub, n, inProgress, ok := ParseIDName(d.Name())
 		if ok && !inProgress {
 			rel, _ := filepath.Rel(dir, filepath.Dir(p))
 			if rel == "." {
 				rel = ""
 			}
-			ps = append(ps, part{rel, sub, n, p})
+			ps = append(ps, part{rel, id, sub, n, p})
 		}
 		return nil
 	})
@@ -401,7 +455,7 @@ func Parts(dir string) ([]string, error) {
 		return nil, err
 	}
 	slices.SortFunc(ps, func(a, b part) int {
-		return cmp.Or(strings.Compare(a.bucket, b.bucket), cmp.Compare(a.sub, b.sub), cmp.Compare(a.n, b.n))
+		return cmp.Or(strings.Compare(a.bucket, b.bucket), strings.Compare(a.id, b.id), cmp.Compare(a.sub, b.sub), cmp.Compare(a.n, b.n))
 	})
 	out := make([]string, len(ps))
 	for i, p := range ps {

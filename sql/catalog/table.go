@@ -161,13 +161,16 @@ func (c *Catalog) NewTable(ct *ast.CreateTable) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lk *like
 	if ct.Like != nil {
-		return nil, fmt.Errorf("CREATE TABLE ... LIKE is not supported yet")
-	}
-	if ct.AsQuery != nil {
-		return nil, fmt.Errorf("CREATE TABLE ... AS SELECT is not supported yet")
+		if lk, err = c.resolveLike(ct.Like); err != nil {
+			return nil, err
+		}
 	}
 	t := &Table{Path: path, Options: map[string]string{}, Temporary: ct.Temporary, DDL: ast.Format(ct)}
+	if lk != nil {
+		t.Columns = lk.columns()
+	}
 	if ct.Comment != nil {
 		t.Comment = ct.Comment.Value
 	}
@@ -201,6 +204,12 @@ func (c *Catalog) NewTable(ct *ast.CreateTable) (*Table, error) {
 		}
 		if cd.Constraint != nil {
 			pk = append(pk, name)
+		}
+		if lk != nil {
+			if t.Columns, err = lk.addColumn(t.Columns, col, cd.Start(), path); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		t.Columns = append(t.Columns, col)
 	}
@@ -256,6 +265,12 @@ func (c *Catalog) NewTable(ct *ast.CreateTable) (*Table, error) {
 			return nil, posErrorf(p.Start(), "option '%s' given twice for table %s", p.Key, path)
 		}
 		t.Options[p.Key] = p.Value
+	}
+	if lk != nil {
+		if err := lk.merge(t, len(ct.Watermarks) > 0); err != nil {
+			return nil, posErrorf(ct.Like.Start(), "%v", err)
+		}
+		t.DDL = t.FormatDDL()
 	}
 	return t, nil
 }

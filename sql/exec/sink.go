@@ -3,6 +3,8 @@ package exec
 import (
 	"bufio"
 	"cmp"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -161,11 +163,15 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 		}
 		f.delim = d[0]
 	}
+	// Each job writes files of its own: INSERTs add to a table.
+	id := newSinkID()
 	if len(partitionKeys) == 0 {
 		if opts["sink.partition-commit.policy.kind"] != "" {
 			return nil, fmt.Errorf("option 'sink.partition-commit.policy.kind' needs a partitioned table (PARTITIONED BY)")
 		}
-		return file.New[*vector.Chunk](opts["path"], f), nil
+		sink := file.New[*vector.Chunk](opts["path"], f)
+		sink.ID = id
+		return sink, nil
 	}
 	p := &partitioner{defaultName: partitionDefaultName(opts)}
 	for j, n := range names {
@@ -185,6 +191,7 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 		return nil, fmt.Errorf("every column is a partition column: the files would hold nothing")
 	}
 	sink := file.New[*vector.Chunk](opts["path"], f)
+	sink.ID = id
 	sink.Buckets = p.split
 	for _, kind := range strings.Split(opts["sink.partition-commit.policy.kind"], ",") {
 		switch strings.TrimSpace(kind) {
@@ -198,4 +205,13 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 		}
 	}
 	return sink, nil
+}
+
+// newSinkID is a random ID for the part file names of one job's file sink,
+// as Flink names part files part-<uuid>-<subtask>-<n>.
+func newSinkID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

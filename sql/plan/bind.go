@@ -254,10 +254,7 @@ func (b *binder) bindFrom(ref ast.TableRef) (*Node, *scope, error) {
 		if ref.SystemTime != nil {
 			return nil, nil, errorf(ref.SystemTime, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet")
 		}
-		if len(ref.Hints) > 0 {
-			return nil, nil, errorf(ref.Hints[0], "table hints are not supported yet")
-		}
-		n, err := b.bindTableName(ref.Name)
+		n, err := b.bindHintedTableName(ref.Name, ref.Hints)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -319,12 +316,25 @@ func (b *binder) lookupCTE(name *ast.ObjectName) *ast.CTE {
 
 // bindTableName binds a table, view or CTE.
 func (b *binder) bindTableName(name *ast.ObjectName) (*Node, error) {
-	if cte := b.lookupCTE(name); cte != nil {
+	return b.bindHintedTableName(name, nil)
+}
+
+// bindHintedTableName binds a table, view or CTE name with the table's
+// hints (OPTIONS), which apply to tables only.
+func (b *binder) bindHintedTableName(name *ast.ObjectName, hints []*ast.Hint) (*Node, error) {
+	cte := b.lookupCTE(name)
+	t, v, err := b.cat.Lookup(name)
+	if cte == nil && err != nil {
+		return nil, at(name, err)
+	}
+	if len(hints) > 0 && (cte != nil || v != nil) {
+		return nil, errorf(hints[0], "'%s' is a view: hints apply to tables only", ast.Format(name))
+	}
+	if cte != nil {
 		return b.expandQuery(name, cte.Query, cte.Columns)
 	}
-	t, v, err := b.cat.Lookup(name)
-	if err != nil {
-		return nil, at(name, err)
+	if t, err = hintedTable(t, hints); err != nil {
+		return nil, err
 	}
 	if v != nil {
 		var cols []*ast.Ident

@@ -8,8 +8,8 @@ import (
 // bindSelect binds one SELECT block: FROM, WHERE, then either a plain
 // projection or an aggregation (GROUP BY, aggregates, HAVING).
 func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
-	if len(sel.Hints) > 0 {
-		return nil, errorf(sel.Hints[0], "query hints are not supported yet")
+	if err := checkQueryHints(sel.Hints); err != nil {
+		return nil, err
 	}
 	var n *Node
 	var sc *scope

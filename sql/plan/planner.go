@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eddy-streams/eddy/sql/ast"
@@ -87,17 +88,23 @@ func cloneTree(n *Node, seen map[*Node]*Node) *Node {
 	return &c
 }
 
-// bindInsert binds INSERT INTO table [(cols)] query.
+// bindInsert binds INSERT INTO table [/*+ OPTIONS(…) */] [PARTITION
+// (k = v, …)] [(cols)] query. The static partition columns take their
+// values from the PARTITION clause; the query gives the other columns.
 func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	if in.Overwrite {
 		return nil, errorf(in, "INSERT OVERWRITE is not supported yet")
 	}
-	if len(in.Partition) > 0 {
-		return nil, errorf(in.Partition[0], "static PARTITION clauses are not supported yet")
-	}
 	t, err := b.cat.LookupTable(in.Table)
 	if err != nil {
 		return nil, at(in.Table, err)
+	}
+	if t, err = hintedTable(t, in.Hints); err != nil {
+		return nil, err
+	}
+	static, err := b.staticPartitions(t, in.Partition)
+	if err != nil {
+		return nil, err
 	}
 	spec, err := catalog.LookupConnector(t.Connector())
 	if err != nil {
@@ -114,12 +121,23 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	// Map the query's columns onto the target's.
 	srcOf := make([]int, len(target))
 	if len(in.Columns) == 0 {
-		if len(q.Columns) != len(target) {
-			return nil, errorf(in, "column count mismatch: the query has %d columns, table %s has %d (%s)",
-				len(q.Columns), t.Path, len(target), strings.Join(colNames(target), ", "))
+		var given []catalog.Column
+		for _, c := range target {
+			if static[c.Name] == nil {
+				given = append(given, c)
+			}
 		}
-		for i := range srcOf {
-			srcOf[i] = i
+		if len(q.Columns) != len(given) {
+			return nil, errorf(in, "column count mismatch: the query has %d columns, table %s has %d (%s)",
+				len(q.Columns), t.Path, len(given), strings.Join(colNames(given), ", "))
+		}
+		qi := 0
+		for i, c := range target {
+			srcOf[i] = -1
+			if static[c.Name] == nil {
+				srcOf[i] = qi
+				qi++
+			}
 		}
 	} else {
 		if len(in.Columns) != len(q.Columns) {
@@ -132,7 +150,7 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 			found := false
 			for ti, c := range target {
 				if c.Name == id.Name {
-					if srcOf[ti] >= 0 {
+					if srcOf[ti] >= 0 || static[c.Name] != nil {
 						return nil, errorf(id, "column '%s' is given twice", id.Name)
 					}
 					srcOf[ti], found = qi, true
@@ -147,6 +165,10 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	cols := make([]Column, len(target))
 	for i, c := range target {
 		cols[i] = Column{Name: c.Name, Type: c.Type}
+		if x := static[c.Name]; x != nil {
+			projects[i] = x
+			continue
+		}
 		if srcOf[i] < 0 {
 			if !c.Type.IsNullable() {
 				return nil, errorf(in, "column '%s' of table %s is NOT NULL and not given", c.Name, t.Path)
@@ -261,4 +283,39 @@ func producer(n *Node) *Node {
 		n = next
 	}
 	return n
+}
+
+// staticPartitions binds an INSERT's PARTITION (k = v, …): constants of the
+// table's partition columns, by column name.
+func (b *binder) staticPartitions(t *catalog.Table, parts []*ast.PartitionValue) (map[string]*Expr, error) {
+	static := map[string]*Expr{}
+	for _, p := range parts {
+		name := p.Column.Name
+		if !slices.Contains(t.PartitionKeys, name) {
+			if len(t.PartitionKeys) == 0 {
+				return nil, errorf(p, "table %s is not partitioned (no PARTITIONED BY)", t.Path)
+			}
+			return nil, errorf(p, "'%s' is not a partition column of table %s (partition columns: %s)", name, t.Path, strings.Join(t.PartitionKeys, ", "))
+		}
+		if static[name] != nil {
+			return nil, errorf(p, "partition column '%s' is given twice", name)
+		}
+		ctx := &exprCtx{b: b, scope: &scope{}, noAgg: "in a PARTITION clause"}
+		x, err := ctx.bind(p.Value)
+		if err != nil {
+			return nil, err
+		}
+		if x.Kind != Literal {
+			return nil, errorf(p.Value, "the value of partition column '%s' must be a literal", name)
+		}
+		col := t.Column(name)
+		if !x.Type.EqualIgnoringNullability(col.Type) {
+			if types.CastSupport(x.Type, col.Type) == types.CastNone {
+				return nil, errorf(p.Value, "partition column '%s' is %s, the value is %s", name, col.Type, x.Type)
+			}
+			x = NewCast(x, col.Type, false)
+		}
+		static[name] = x
+	}
+	return static, nil
 }
