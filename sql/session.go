@@ -136,6 +136,14 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 		return okResult, s.catalog.CreateDatabase(st.Name, st.IfNotExists)
 	case *ast.CreateCatalog:
 		return nil, fmt.Errorf("CREATE CATALOG is not supported: the session has the in-memory catalog %s only", catalog.DefaultCatalog)
+	case *ast.AlterTable:
+		return s.alterTable(st)
+	case *ast.AlterView:
+		return s.alterView(st)
+	case *ast.AlterFunction:
+		return s.alterFunction(st)
+	case *ast.AlterDatabase:
+		return nil, fmt.Errorf("ALTER DATABASE is not supported: the in-memory catalog keeps no database properties")
 	case *ast.Drop:
 		if st.Kind == ast.KindDatabase || st.Kind == ast.KindCatalog {
 			return nil, fmt.Errorf("DROP %s is not supported yet", st.Kind)

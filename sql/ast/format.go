@@ -252,6 +252,41 @@ func (p *printer) stmt(s Stmt) {
 			p.w(" WITH ")
 			p.properties(s.Options)
 		}
+	case *AlterTable:
+		p.alterTable(s)
+	case *AlterView:
+		p.w("ALTER VIEW ")
+		p.objectName(s.Name)
+		if s.NewName != nil {
+			p.w(" RENAME TO ")
+			p.objectName(s.NewName)
+		} else {
+			p.w(" AS ")
+			p.query(s.Query)
+		}
+	case *AlterDatabase:
+		p.w("ALTER DATABASE ")
+		p.objectName(s.Name)
+		p.w(" SET ")
+		p.properties(s.Options)
+	case *AlterFunction:
+		p.w("ALTER ")
+		if s.Temporary {
+			p.w("TEMPORARY ")
+		}
+		if s.System {
+			p.w("SYSTEM ")
+		}
+		p.w("FUNCTION ")
+		if s.IfExists {
+			p.w("IF EXISTS ")
+		}
+		p.objectName(s.Name)
+		p.w(" AS ")
+		p.stringLit(s.Class)
+		if s.Language != "" {
+			p.w(" LANGUAGE ", s.Language)
+		}
 	case *Drop:
 		p.w("DROP ")
 		if s.Temporary {
@@ -1309,5 +1344,85 @@ func (p *printer) typ(t Type) {
 	}
 	if !t.Nullable() {
 		p.w(" NOT NULL")
+	}
+}
+
+func (p *printer) alterTable(s *AlterTable) {
+	p.w("ALTER TABLE ")
+	if s.IfExists {
+		p.w("IF EXISTS ")
+	}
+	p.objectName(s.Name)
+	switch s.Op {
+	case AlterRename:
+		p.w(" RENAME TO ")
+		p.objectName(s.NewName)
+	case AlterSet:
+		p.w(" SET ")
+		p.properties(s.Options)
+	case AlterReset:
+		p.w(" RESET (")
+		for i, k := range s.Keys {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.stringLit(k)
+		}
+		p.w(")")
+	case AlterAdd, AlterModify:
+		p.w(" ", string(s.Op), " ")
+		if s.Paren {
+			p.w("(")
+		}
+		sep := ""
+		for i, c := range s.Schema.Columns {
+			p.w(sep)
+			sep = ", "
+			p.columnDef(c)
+			if i < len(s.Positions) && s.Positions[i] != nil {
+				if pos := s.Positions[i]; pos.First {
+					p.w(" FIRST")
+				} else {
+					p.w(" AFTER ")
+					p.ident(pos.After)
+				}
+			}
+		}
+		for _, wm := range s.Schema.Watermarks {
+			p.w(sep, "WATERMARK FOR ")
+			sep = ", "
+			p.idents(wm.Column, ".")
+			p.w(" AS ")
+			p.expr(wm.Expr, precLowest)
+		}
+		for _, c := range s.Schema.Constraints {
+			p.w(sep)
+			sep = ", "
+			p.constraint(c)
+		}
+		if s.Paren {
+			p.w(")")
+		}
+	case AlterDropColumns:
+		p.w(" DROP ")
+		if len(s.Columns) == 1 {
+			p.ident(s.Columns[0])
+		} else {
+			p.w("(")
+			p.idents(s.Columns, ", ")
+			p.w(")")
+		}
+	case AlterDropPK:
+		p.w(" DROP PRIMARY KEY")
+	case AlterDropWM:
+		p.w(" DROP WATERMARK")
+	case AlterDropCons:
+		p.w(" DROP CONSTRAINT ")
+		p.ident(s.Columns[0])
+	case AlterRenameColumn:
+		p.w(" RENAME ")
+		p.ident(s.Columns[0])
+		p.w(" TO ")
+		p.ident(s.To)
 	}
 }

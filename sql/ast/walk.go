@@ -75,6 +75,8 @@ func isNilNode(n Node) bool {
 		return n == nil
 	case *Insert:
 		return n == nil
+	case *CreateTable:
+		return n == nil
 	}
 	return false
 }
@@ -324,6 +326,27 @@ func children(n Node) []Node {
 		for _, o := range n.Options {
 			c.add(o)
 		}
+	case *AlterTable:
+		c.add(n.Name, n.NewName)
+		c.props(n.Options)
+		for _, k := range n.Keys {
+			c.add(k)
+		}
+		c.add(n.Schema)
+		for _, pos := range n.Positions {
+			if pos != nil {
+				c.add(pos.After)
+			}
+		}
+		c.idents(n.Columns)
+		c.add(n.To)
+	case *AlterView:
+		c.add(n.Name, n.NewName, n.Query)
+	case *AlterDatabase:
+		c.add(n.Name)
+		c.props(n.Options)
+	case *AlterFunction:
+		c.add(n.Name, n.Class)
 	case *CreateView:
 		c.add(n.Name)
 		c.idents(n.Columns)

@@ -382,3 +382,45 @@ func sortedKeys(set map[string]bool) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// ReplaceTable puts t in place of the table at old (ALTER TABLE): t may
+// have a new path (RENAME TO), which must be free.
+func (c *Catalog) ReplaceTable(old Path, t *Table) error {
+	if c.tables[old] == nil {
+		return fmt.Errorf("table %s not found", old)
+	}
+	if t.Path != old && c.exists(t.Path) {
+		return fmt.Errorf("table or view %s already exists", t.Path)
+	}
+	delete(c.tables, old)
+	c.tables[t.Path] = t
+	return nil
+}
+
+// ReplaceView puts v in place of the view at old (ALTER VIEW).
+func (c *Catalog) ReplaceView(old Path, v *View) error {
+	if c.views[old] == nil {
+		return fmt.Errorf("view %s not found", old)
+	}
+	if v.Path != old && c.exists(v.Path) {
+		return fmt.Errorf("table or view %s already exists", v.Path)
+	}
+	delete(c.views, old)
+	c.views[v.Path] = v
+	return nil
+}
+
+// ReplaceFunction puts f in place of the function of the same path, which
+// must exist (ALTER FUNCTION).
+func (c *Catalog) ReplaceFunction(f *Function) error {
+	g := c.functionFold(f.Path)
+	if g == nil {
+		return fmt.Errorf("function %s not found", f.Path)
+	}
+	delete(c.functions, g.Path)
+	c.functions[f.Path] = f
+	return nil
+}
+
+// LookupView returns the view at p, or nil.
+func (c *Catalog) LookupView(p Path) *View { return c.views[p] }

@@ -14,7 +14,7 @@
 // an error instead of exhausting the stack, and no input makes the parser
 // panic.
 //
-// Not supported yet: MATCH_RECOGNIZE, ALTER statements, JSON function
+// Not supported yet: MATCH_RECOGNIZE, JSON function
 // clauses (RETURNING, ON EMPTY), E'...' and U&'...' string literals,
 // charset prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT
 // NULLS, TABLESAMPLE.

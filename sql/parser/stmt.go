@@ -47,7 +47,9 @@ func (p *parser) parseStmt() ast.Stmt {
 		return r
 	case "EXPLAIN":
 		return p.parseExplain()
-	case "ALTER", "ANALYZE", "COMPILE", "LOAD", "UNLOAD", "ADD", "REMOVE", "TRUNCATE", "CALL":
+	case "ALTER":
+		return p.parseAlter()
+	case "ANALYZE", "COMPILE", "LOAD", "UNLOAD", "ADD", "REMOVE", "TRUNCATE", "CALL":
 		p.failAt(p.pos(), "%s statements are not supported yet", p.tok().upper)
 	case "EXECUTE":
 		loc := p.loc()
