@@ -8,14 +8,18 @@ import (
 )
 
 // aggAcc is the accumulator of one aggregate call, made of basic types so
-// the state backend's default codec checkpoints it.
+// the state backend's default codec checkpoints it. Calls that need more
+// reuse the fields others use (integers encode in a byte when zero, floats
+// always take eight): the variances keep double-doubles in F, I, Hi and Lo
+// (accumulate_stats.go), FIRST/LAST_VALUE and LISTAGG under retraction
+// number arrivals in N and Hi (accumulate_ordered.go).
 type aggAcc struct {
 	N      int64   // values counted (COUNT; SUM/AVG's count, NULL when 0)
 	I      int64   // integer sum, or MIN/MAX of the int64 lane
 	F      float64 // float sum, or MIN/MAX of floats
 	Hi, Lo int64   // DECIMAL sum (unscaled Int128)
 	S      string  // MIN/MAX of other types (ValueString form)
-	Set    bool    // MIN/MAX holds a value
+	Set    bool    // MIN/MAX, FIRST/LAST_VALUE, LISTAGG hold a value
 	U      []byte  // a user-defined aggregate's encoded accumulator
 }
 
@@ -35,10 +39,14 @@ type aggregator struct {
 	retract bool
 	counts  countStore
 	ops     []aggOp // of addAt, chosen at its first row
+	// seps are the LISTAGG calls' separators, noted from the first row.
+	seps []*string
 }
 
 // countStore keeps per-group counts of values (DISTINCT, MIN/MAX under
-// retraction): a map state scoped to the current key.
+// retraction) and the arrivals of FIRST/LAST_VALUE and LISTAGG under
+// retraction (accumulate_ordered.go): a map state scoped to the current
+// key.
 type countStore interface {
 	Get(k string) (int64, bool)
 	Put(k string, v int64)
@@ -51,7 +59,7 @@ func newGroupAcc(n int) groupAcc { return groupAcc{Accs: make([]aggAcc, n)} }
 
 func (a *aggregator) needsCounts() bool {
 	for _, c := range a.calls {
-		if c.Distinct || a.retract && (c.Func == "MIN" || c.Func == "MAX") {
+		if c.Distinct || a.retract && (c.Func == "MIN" || c.Func == "MAX" || isOrdered(c.Func)) {
 			return true
 		}
 	}
@@ -93,6 +101,9 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 			if v == nil {
 				continue // aggregates skip NULLs
 			}
+		}
+		if len(c.Args) > 1 && c.Func == "LISTAGG" && !a.hasSeparator(i) {
+			a.noteSeparator(i, row[c.Args[1]])
 		}
 		if err := a.addValue(g, i, v, retract, prefix); err != nil {
 			return err
@@ -190,8 +201,24 @@ func (a *aggregator) addOne(acc *aggAcc, c plan.AggCall, i int, v any, retract b
 		if c.Func == "MIN" && d < 0 || c.Func == "MAX" && d > 0 {
 			setExtreme(acc, v)
 		}
+	case "FIRST_VALUE", "LAST_VALUE", "LISTAGG":
+		return a.addOrdered(acc, &c, i, v, retract, prefix)
+	default:
+		if _, _, ok := varianceKind(c.Func); !ok {
+			return fmt.Errorf("aggregate function %s is not supported", c.Func)
+		}
+		x, err := numericFloat(c.Func, v)
+		if err != nil {
+			return err
+		}
+		varianceAdd(acc, x, retract)
 	}
 	return nil
+}
+
+// isOrdered reports whether an aggregate depends on arrival order.
+func isOrdered(fn string) bool {
+	return fn == "FIRST_VALUE" || fn == "LAST_VALUE" || fn == "LISTAGG"
 }
 
 func setExtreme(acc *aggAcc, v any) {
@@ -280,8 +307,13 @@ func (a *aggregator) result(g *groupAcc, i int, prefix string) (any, error) {
 			return nil, err
 		}
 		return narrow(t, v), nil
+	case "FIRST_VALUE", "LAST_VALUE", "LISTAGG":
+		return orderedValue(acc, &c)
 	}
-	return nil, nil
+	if _, _, ok := varianceKind(c.Func); ok {
+		return varianceValue(acc, &c), nil
+	}
+	return nil, fmt.Errorf("aggregate function %s is not supported", c.Func)
 }
 
 func cutNul(s string) (string, string, bool) {

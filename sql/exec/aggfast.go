@@ -7,7 +7,8 @@ import (
 
 // The typed paths of the aggregator: they read input lanes and write
 // output lanes directly for the common calls (COUNT, SUM/AVG of integers
-// and floats, MIN/MAX of BIGINT and DOUBLE without retraction), and box
+// and floats, MIN/MAX of BIGINT and DOUBLE without retraction, the
+// variances of integers and floats), and box
 // values only for the others, so a row costs no allocation. Each mirrors
 // the boxed path (addOne, result) exactly.
 
@@ -33,6 +34,8 @@ const (
 	opMaxInt
 	opMinFloat
 	opMaxFloat
+	opVarianceInt   // the variance family of an int64 lane
+	opVarianceFloat // the variance family of a float64 lane
 )
 
 // typedOps chooses the aggOp of each call for input chunks like c.
@@ -58,6 +61,13 @@ func (a *aggregator) typedOps(c *vector.Chunk) []aggOp {
 				ops[i] = opSumInt
 			case vt.IsApprox():
 				ops[i] = opSumFloat
+			}
+		case "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE":
+			switch {
+			case vt.IsIntegral():
+				ops[i] = opVarianceInt
+			case vt.IsApprox():
+				ops[i] = opVarianceFloat
 			}
 		case "MIN", "MAX":
 			if a.retract || vt.Kind != call.Type.Kind {
@@ -139,10 +149,17 @@ func (a *aggregator) addAt(g *groupAcc, c *vector.Chunk, at int, retract bool, p
 			if !acc.Set || op == opMinFloat && x < acc.F || op == opMaxFloat && x > acc.F {
 				acc.F, acc.Set = x, true
 			}
+		case opVarianceInt:
+			varianceAdd(acc, float64(v.Int64At(at)), retract)
+		case opVarianceFloat:
+			varianceAdd(acc, v.Float64At(at), retract)
 		default:
 			var x any
 			if v != nil {
 				x = v.Get(at)
+			}
+			if len(call.Args) > 1 && call.Func == "LISTAGG" && !a.hasSeparator(i) {
+				a.noteSeparator(i, c.Cols[call.Args[1]].Get(at))
 			}
 			if err := a.addValue(g, i, x, retract, prefix); err != nil {
 				return err
@@ -214,6 +231,16 @@ func (a *aggregator) appendTyped(out *vector.Vector, i int, g *groupAcc) bool {
 			out.AppendFloat64(s)
 			return true
 		}
+	case "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE":
+		if t.Kind != types.KindDouble || out.Lane() != vector.LaneFloat64 {
+			return false
+		}
+		if v, ok := varianceDouble(acc, c.Func); ok {
+			out.AppendFloat64(v)
+		} else {
+			out.AppendNull()
+		}
+		return true
 	case "MIN", "MAX":
 		if a.retract {
 			return false

@@ -123,9 +123,16 @@ func (a *aggCtx) addPre(e *Expr) int {
 	return len(a.pre) - 1
 }
 
+// aggregateAliases are the built-in aggregates Flink names twice: calls
+// bind to the standard name, so STDDEV(x) and STDDEV_SAMP(x) share a column.
+var aggregateAliases = map[string]string{"STDDEV": "STDDEV_SAMP", "VARIANCE": "VAR_SAMP"}
+
 func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 	name := upper(f.Name.Parts[0].Name)
 	call := AggCall{Func: name, Distinct: f.Quant == ast.QuantDistinct, Filter: -1}
+	if std, ok := aggregateAliases[name]; ok {
+		call.Func = std
+	}
 	inner := a.plainCtx("inside another aggregate function")
 	if u := a.b.udaf(f); u != nil && !aggregateNames[name] {
 		return a.udafCall(f, u, call, inner)
@@ -142,14 +149,19 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 		}
 	case star:
 		return nil, errorf(f, "%s(*) is not allowed; only COUNT(*)", name)
+	case name == "LISTAGG" && (len(f.Args) < 1 || len(f.Args) > 2):
+		return nil, errorf(f, "LISTAGG takes one or two arguments, got %d", len(f.Args))
 	default:
-		if len(f.Args) != 1 && !(name == "COUNT" && len(f.Args) > 1 && call.Distinct) {
+		if len(f.Args) != 1 && !(name == "COUNT" && len(f.Args) > 1 && call.Distinct) && name != "LISTAGG" {
 			return nil, errorf(f, "%s takes one argument, got %d", name, len(f.Args))
 		}
-		for _, arg := range f.Args {
+		for j, arg := range f.Args {
 			x, err := inner.bind(arg)
 			if err != nil {
 				return nil, err
+			}
+			if name == "LISTAGG" && j == 1 && (x.Kind != Literal || !x.Type.IsCharacter()) {
+				return nil, errorf(arg, "the separator of LISTAGG must be a character literal, got %s; accepted: LISTAGG(<CHARACTER>), LISTAGG(<CHARACTER>, <CHARACTER_LITERAL>)", x.Type)
 			}
 			x.Type.TimeAttr = types.NoTimeAttr
 			argTypes = append(argTypes, x.Type)
@@ -246,13 +258,37 @@ func aggResultType(name string, args []types.Type) (types.Type, error) {
 			return t.NotNullable(), nil
 		}
 		return t.Nullable(), nil
-	case "MIN", "MAX":
+	case "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE":
 		if t.IsConstructed() || t.Kind == types.KindNull {
 			return types.Type{}, fmt.Errorf("%s does not accept (%s)", name, t)
 		}
 		return t.Nullable(), nil
+	case "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE":
+		// Flink reduces them to a DOUBLE cast to AVG's type: the
+		// argument's, or DECIMAL(38, max(6, s)).
+		if !t.IsNumeric() {
+			return types.Type{}, fmt.Errorf("%s does not accept (%s); accepted: %s(NUMERIC)", name, t, name)
+		}
+		if t.Kind == types.KindDecimal {
+			t = types.Decimal(types.MaxDecimalPrecision, max(t.Scale, 6))
+		}
+		return t.Nullable(), nil
+	case "LISTAGG":
+		// Flink's SqlListAggFunction: the first argument's type.
+		if !t.IsCharacter() || len(args) > 1 && !args[1].IsCharacter() {
+			return types.Type{}, fmt.Errorf("LISTAGG does not accept (%s); accepted: LISTAGG(<CHARACTER>), LISTAGG(<CHARACTER>, <CHARACTER_LITERAL>)", typeList(args))
+		}
+		return t.Nullable(), nil
 	}
 	return types.Type{}, fmt.Errorf("unknown aggregate function %s", name)
+}
+
+func typeList(ts []types.Type) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 // auxiliary binds TUMBLE_START(ts, size) and friends to the window's key.

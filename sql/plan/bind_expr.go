@@ -27,7 +27,9 @@ type exprCtx struct {
 }
 
 // aggregateNames are the aggregate functions Eddy runs.
-var aggregateNames = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "MIN": true, "MAX": true, "SUM0": true}
+var aggregateNames = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "MIN": true, "MAX": true, "SUM0": true,
+	"STDDEV_POP": true, "STDDEV_SAMP": true, "STDDEV": true, "VAR_POP": true, "VAR_SAMP": true, "VARIANCE": true,
+	"FIRST_VALUE": true, "LAST_VALUE": true, "LISTAGG": true}
 
 // groupWindowNames are the legacy group window functions and their
 // auxiliary functions.
@@ -467,7 +469,8 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 	x, err := c.call(f, name, args...)
 	if err != nil && strings.Contains(err.Error(), "no function") {
 		// Suggest among aggregates too.
-		known := append(functions.Names(), "COUNT", "SUM", "AVG", "MIN", "MAX")
+		known := append(functions.Names(), "COUNT", "SUM", "AVG", "MIN", "MAX",
+			"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG")
 		return nil, errorf(f, "no function '%s'%s", f.Name.Parts[0].Name, catalog.DidYouMean(name, known))
 	}
 	return x, err
