@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -104,6 +105,16 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 		}
 		if len(c.Args) > 1 && c.Func == "LISTAGG" && !a.hasSeparator(i) {
 			a.noteSeparator(i, row[c.Args[1]])
+		}
+		if c.Distinct && len(c.Args) > 1 {
+			vals := make([]any, len(c.Args))
+			for j, col := range c.Args {
+				vals[j] = row[col]
+			}
+			var ok bool
+			if v, ok = distinctTuple(vals); !ok {
+				continue
+			}
 		}
 		if err := a.addValue(g, i, v, retract, prefix); err != nil {
 			return err
@@ -387,4 +398,21 @@ func sumValue(acc *aggAcc, t types.Type, avg bool) any {
 		return q
 	}
 	return d
+}
+
+// distinctTuple is the value COUNT(DISTINCT a, b, …) counts for a row: the
+// arguments' values as one key; false when one is NULL (the row is not
+// counted, as in Flink).
+func distinctTuple(vals []any) (string, bool) {
+	var b strings.Builder
+	for i, v := range vals {
+		if v == nil {
+			return "", false
+		}
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		b.WriteString(valueKey(v))
+	}
+	return b.String(), true
 }

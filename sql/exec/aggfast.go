@@ -158,6 +158,16 @@ func (a *aggregator) addAt(g *groupAcc, c *vector.Chunk, at int, retract bool, p
 			if v != nil {
 				x = v.Get(at)
 			}
+			if call.Distinct && len(call.Args) > 1 {
+				vals := make([]any, len(call.Args))
+				for j, col := range call.Args {
+					vals[j] = c.Cols[col].Get(at)
+				}
+				var ok bool
+				if x, ok = distinctTuple(vals); !ok {
+					continue
+				}
+			}
 			if len(call.Args) > 1 && call.Func == "LISTAGG" && !a.hasSeparator(i) {
 				a.noteSeparator(i, c.Cols[call.Args[1]].Get(at))
 			}
