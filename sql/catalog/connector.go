@@ -2,11 +2,15 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/eddy-streams/eddy/sql/types"
 )
 
 // Option is an option a connector accepts.
@@ -35,6 +39,36 @@ type ConnectorSpec struct {
 	// Check validates the table as a whole (option combinations, column
 	// types); nil accepts every table the options allow.
 	Check func(t *Table) error
+	// Metadata are the metadata keys the source reads (METADATA FROM
+	// 'key' columns) and their types.
+	Metadata map[string]types.Type
+}
+
+// checkMetadata checks a table's metadata columns against its connector:
+// a known key, a type the key's type casts to, and VIRTUAL (no connector
+// writes metadata yet).
+func checkMetadata(t *Table, spec *ConnectorSpec) error {
+	for _, c := range t.Columns {
+		if c.Kind != Metadata {
+			continue
+		}
+		mt, ok := spec.Metadata[c.MetadataKey]
+		if !ok {
+			keys := slices.Sorted(maps.Keys(spec.Metadata))
+			if len(keys) == 0 {
+				return fmt.Errorf("table %s: connector '%s' has no metadata, so column '%s' cannot read '%s'", t.Path, spec.Name, c.Name, c.MetadataKey)
+			}
+			return fmt.Errorf("table %s, column '%s': connector '%s' has no metadata key '%s'%s; its keys: %s",
+				t.Path, c.Name, spec.Name, c.MetadataKey, DidYouMean(c.MetadataKey, keys), strings.Join(keys, ", "))
+		}
+		if !mt.EqualIgnoringNullability(c.Type) && types.CastSupport(mt, c.Type) == types.CastNone {
+			return fmt.Errorf("table %s, column '%s': metadata key '%s' is %s, which cannot be cast to %s", t.Path, c.Name, c.MetadataKey, mt, c.Type)
+		}
+		if !c.Virtual {
+			return fmt.Errorf("table %s, column '%s': connector '%s' cannot write metadata; declare the column VIRTUAL", t.Path, c.Name, spec.Name)
+		}
+	}
+	return nil
 }
 
 var connectors = struct {
@@ -145,6 +179,9 @@ func ValidateOptions(t *Table) error {
 		sort.Strings(keys)
 		return fmt.Errorf("table %s: unsupported option%s %s for connector '%s'%s; supported options: %s",
 			t.Path, plural(len(unknown)), quoteList(unknown), name, DidYouMean(unknown[0], keys), strings.Join(keys, ", "))
+	}
+	if err := checkMetadata(t, spec); err != nil {
+		return err
 	}
 	if spec.Check != nil {
 		if err := spec.Check(t); err != nil {

@@ -100,7 +100,8 @@ func init() {
 			{Key: "sink.partition-commit.trigger", Check: catalog.OneOf("process-time")},
 			{Key: "sink.partition-commit.delay", Check: zeroDuration},
 		},
-		Formats: map[string][]catalog.Option{"csv": csvOpts, "json": jsonOpts},
+		Formats:  map[string][]catalog.Option{"csv": csvOpts, "json": jsonOpts},
+		Metadata: fileMetadata,
 		Check: func(t *catalog.Table) error {
 			for _, c := range t.PhysicalColumns() {
 				if c.Type.IsConstructed() && t.Options["format"] == "csv" {

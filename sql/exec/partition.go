@@ -119,7 +119,7 @@ func (s *fileSource) partitionValues(path string) (map[int]*string, error) {
 		}
 	}
 	if keys == 0 {
-		return nil, nil
+		return map[int]*string{}, nil
 	}
 	rel, err := filepath.Rel(s.root, filepath.Dir(path))
 	if err != nil {

@@ -45,6 +45,9 @@ type fileSource struct {
 	partKey     []string
 	recIdx      []int
 	defaultPart string
+	// metaKey[j] is the metadata key physical column j reads ("" for a
+	// column of the files).
+	metaKey []string
 }
 
 func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error) {
@@ -64,8 +67,13 @@ func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error)
 	s.ignore = strings.EqualFold(o["csv.ignore-parse-errors"], "true") || strings.EqualFold(o["json.ignore-parse-errors"], "true")
 	s.root, s.defaultPart = o["path"], partitionDefaultName(o)
 	s.partKey, s.recIdx = make([]string, len(s.phys)), make([]int, len(s.phys))
+	s.metaKey = make([]string, len(s.phys))
 	k := 0
 	for j, c := range s.phys {
+		if j < len(spec.MetadataKeys) && spec.MetadataKeys[j] != "" {
+			s.metaKey[j], s.recIdx[j] = spec.MetadataKeys[j], -1
+			continue
+		}
 		if slices.Contains(spec.PartitionKeys, c.Name) {
 			s.partKey[j], s.recIdx[j] = c.Name, -1
 			continue
@@ -241,6 +249,9 @@ func (r *fileReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.
 		}
 		r.file, r.lines = f, bufio.NewReaderSize(f, 1<<16)
 		if r.partVals, err = r.src.partitionValues(r.cur.path); err != nil {
+			return 0, err
+		}
+		if err := r.src.metadataValues(f, r.cur.path, &r.partVals); err != nil {
 			return 0, err
 		}
 		for i := int64(0); i < r.cur.line; i++ {

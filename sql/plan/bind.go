@@ -390,8 +390,27 @@ func (b *binder) scanTable(name *ast.ObjectName, t *catalog.Table) (*Node, error
 			spec.Physical = append(spec.Physical, Column{Name: c.Name, Type: c.Type})
 			sc.cols = append(sc.cols, scopeCol{name: c.Name, typ: c.Type})
 		case catalog.Metadata:
-			return nil, errorf(name, "table %s: metadata column '%s' is not supported by connector '%s'", t.Path, c.Name, t.Connector())
+			cs, err := catalog.LookupConnector(t.Connector())
+			if err != nil {
+				return nil, errorf(name, "table %s: %v", t.Path, err)
+			}
+			mt, ok := cs.Metadata[c.MetadataKey]
+			if !ok {
+				return nil, errorf(name, "table %s: connector '%s' has no metadata key '%s'", t.Path, t.Connector(), c.MetadataKey)
+			}
+			for len(spec.MetadataKeys) < len(spec.Physical) {
+				spec.MetadataKeys = append(spec.MetadataKeys, "")
+			}
+			spec.MetadataKeys = append(spec.MetadataKeys, c.MetadataKey)
+			phys[c.Name] = len(spec.Physical)
+			spec.Paths = append(spec.Paths, []int{len(spec.Physical)})
+			spec.PathTypes = append(spec.PathTypes, mt)
+			spec.Physical = append(spec.Physical, Column{Name: c.Name, Type: mt})
+			sc.cols = append(sc.cols, scopeCol{name: c.Name, typ: mt})
 		}
+	}
+	for len(spec.MetadataKeys) > 0 && len(spec.MetadataKeys) < len(spec.Physical) {
+		spec.MetadataKeys = append(spec.MetadataKeys, "")
 	}
 	internal := cloneCols(spec.Physical)
 	ctx := &exprCtx{b: b, scope: sc, noAgg: "in a computed column"}
@@ -456,6 +475,12 @@ func (b *binder) scanTable(name *ast.ObjectName, t *catalog.Table) (*Node, error
 		identity = identity && i == j
 		projects[i] = NewCol(j, internal[j].Type)
 		cols[i] = internal[j]
+		if c.Kind == catalog.Metadata && !internal[j].Type.EqualIgnoringNullability(c.Type) {
+			// The declared type, cast from the key's.
+			projects[i] = NewCast(projects[i], c.Type, false)
+			cols[i].Type = c.Type
+			identity = false
+		}
 	}
 	if identity {
 		return scan, nil

@@ -152,6 +152,9 @@ type ScanSpec struct {
 	Bounded      bool
 	// PartitionKeys are the table's PARTITIONED BY columns.
 	PartitionKeys []string `json:",omitempty"`
+	// MetadataKeys name, for each of the Physical columns that the
+	// connector reads as metadata, its key ("" for a column of the data).
+	MetadataKeys []string `json:",omitempty"`
 }
 
 // CalcSpec is a projection with an optional filter over the input.
