@@ -15,7 +15,6 @@
 // panic.
 //
 // Not supported yet: MATCH_RECOGNIZE, JSON function
-// clauses (RETURNING, ON EMPTY), E'...' and U&'...' string literals,
-// charset prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT
+// clauses (RETURNING, ON EMPTY), charset prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT
 // NULLS, TABLESAMPLE.
 package parser

@@ -165,6 +165,13 @@ func (lx *lexer) next() token {
 		t.kind = tokBinaryString
 		t.val = strings.ToUpper(t.val)
 		return t
+	case (r == 'e' || r == 'E') && lx.peekAt(1) == '\'':
+		lx.advance()
+		return lx.escapedString(start)
+	case (r == 'u' || r == 'U') && lx.peekAt(1) == '&' && lx.peekAt(2) == '\'':
+		lx.advance()
+		lx.advance()
+		return lx.unicodeString(start)
 	case ast.IsIdentStart(r):
 		for lx.off < len(lx.src) && ast.IsIdentPart(lx.peek()) {
 			lx.advance()
@@ -291,4 +298,165 @@ func (lx *lexer) quoted(start ast.Pos, quote byte, what string) token {
 		b.WriteRune(r)
 	}
 	return token{text: lx.src[start.Offset:lx.off], val: b.String(), pos: start}
+}
+
+// escapedString lexes the rest of E'…', a string with C-style escapes:
+// \n \t \r \b \f \\ \' \" \xHH \uHHHH \UHHHHHHHH and octal \ooo; '' is a
+// quote too.
+func (lx *lexer) escapedString(start ast.Pos) token {
+	lx.advance() // the opening quote
+	var b strings.Builder
+	for {
+		if lx.off >= len(lx.src) {
+			return lx.illegal(start, "unterminated escaped string literal")
+		}
+		c := lx.src[lx.off]
+		switch {
+		case c == '\'':
+			lx.advance()
+			if lx.peekAt(0) == '\'' {
+				lx.advance()
+				b.WriteByte('\'')
+				continue
+			}
+			return token{kind: tokString, text: lx.src[start.Offset:lx.off], val: b.String(), pos: start}
+		case c == '\\':
+			at := lx.pos()
+			lx.advance()
+			if lx.off >= len(lx.src) {
+				return lx.illegal(start, "unterminated escaped string literal")
+			}
+			e := lx.src[lx.off]
+			simple := map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f', '\\': '\\', '\'': '\'', '"': '"'}
+			if v, ok := simple[e]; ok {
+				lx.advance()
+				b.WriteByte(v)
+				continue
+			}
+			digits, base := 0, 16
+			switch {
+			case e == 'x':
+				digits = 2
+			case e == 'u':
+				digits = 4
+			case e == 'U':
+				digits = 8
+			case e >= '0' && e <= '7':
+				digits, base = 3, 8
+			default:
+				return lx.illegal(at, "unknown escape '\\"+string(e)+"' in an escaped string literal")
+			}
+			if base == 16 {
+				lx.advance()
+			}
+			n := 0
+			var v rune
+			for n < digits && lx.off < len(lx.src) {
+				d := hexValue(lx.src[lx.off])
+				if d < 0 || d >= base {
+					break
+				}
+				v = v*rune(base) + rune(d)
+				lx.advance()
+				n++
+			}
+			if n == 0 || base == 16 && e != 'x' && n != digits || !utf8.ValidRune(v) {
+				return lx.illegal(at, "malformed escape in an escaped string literal")
+			}
+			if e == 'x' || base == 8 {
+				b.WriteByte(byte(v))
+			} else {
+				b.WriteRune(v)
+			}
+		default:
+			b.WriteRune(lx.advance())
+		}
+	}
+}
+
+// unicodeString lexes the rest of U&'…' [UESCAPE 'c'], the SQL standard's
+// Unicode string: the escape character (\ unless UESCAPE says otherwise)
+// followed by four hex digits, or by + and six, is that code point; two
+// escape characters are one.
+func (lx *lexer) unicodeString(start ast.Pos) token {
+	t := lx.quoted(start, '\'', "Unicode string literal")
+	if t.kind == tokIllegal {
+		return t
+	}
+	esc := byte('\\')
+	// UESCAPE 'c' may follow.
+	save := *lx
+	if bad := lx.skipSpace(); bad == nil && strings.EqualFold(lx.word(), "UESCAPE") {
+		for range len("UESCAPE") {
+			lx.advance()
+		}
+		lx.skipSpace()
+		if lx.peekAt(0) != '\'' {
+			return lx.illegal(lx.pos(), "UESCAPE needs a one-character string literal")
+		}
+		e := lx.quoted(lx.pos(), '\'', "UESCAPE character")
+		if e.kind == tokIllegal || len(e.val) != 1 || hexValue(e.val[0]) >= 0 || strings.ContainsAny(e.val, "+'\" \t\n") {
+			return lx.illegal(e.pos, "UESCAPE needs one character that is not a hex digit, +, a quote or white space")
+		}
+		esc = e.val[0]
+	} else {
+		*lx = save
+	}
+	var b strings.Builder
+	s := t.val
+	for i := 0; i < len(s); {
+		if s[i] != esc {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == esc {
+			b.WriteByte(esc)
+			i += 2
+			continue
+		}
+		n, j := 4, i+1
+		if j < len(s) && s[j] == '+' {
+			n, j = 6, j+1
+		}
+		if j+n > len(s) {
+			return lx.illegal(start, "malformed Unicode escape in a Unicode string literal")
+		}
+		var v rune
+		for _, c := range []byte(s[j : j+n]) {
+			d := hexValue(c)
+			if d < 0 {
+				return lx.illegal(start, "malformed Unicode escape in a Unicode string literal")
+			}
+			v = v*16 + rune(d)
+		}
+		if !utf8.ValidRune(v) {
+			return lx.illegal(start, "invalid code point in a Unicode string literal")
+		}
+		b.WriteRune(v)
+		i = j + n
+	}
+	return token{kind: tokString, text: lx.src[start.Offset:lx.off], val: b.String(), pos: start}
+}
+
+// word returns the identifier at the current position, without consuming
+// it.
+func (lx *lexer) word() string {
+	end := lx.off
+	for end < len(lx.src) && (lx.src[end] >= 'a' && lx.src[end] <= 'z' || lx.src[end] >= 'A' && lx.src[end] <= 'Z') {
+		end++
+	}
+	return lx.src[lx.off:end]
+}
+
+func hexValue(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
