@@ -301,8 +301,8 @@ func (lx *lexer) quoted(start ast.Pos, quote byte, what string) token {
 }
 
 // escapedString lexes the rest of E'…', a string with C-style escapes:
-// \n \t \r \b \f \\ \' \" \xHH \uHHHH \UHHHHHHHH and octal \ooo; '' is a
-// quote too.
+// \n \t \r \b \f \\ \' \" \xHH \uHHHH \UHHHHHHHH and octal \ooo; two quotes in
+// a row are a quote too.
 func (lx *lexer) escapedString(start ast.Pos) token {
 	lx.advance() // the opening quote
 	var b strings.Builder
