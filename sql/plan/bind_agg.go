@@ -23,6 +23,16 @@ type aggCtx struct {
 	// callBase is the output column of the first call.
 	callBase int
 	win      *groupWindow
+	// Grouping sets (bind_grouping.go): sets[s][k] tells whether set s
+	// groups by key k (nil without grouping sets); the first nKeys groups
+	// are the keys, then $g, then one column per GROUPING call (grouping
+	// maps the calls to them, groupingKeys lists the keys each names);
+	// partial keys are not grouped by every set, so NULL in some rows.
+	sets         [][]bool
+	nKeys        int
+	partial      []bool
+	grouping     map[*ast.FuncCall]int
+	groupingKeys [][]int
 }
 
 // groupWindow is a legacy group window of GROUP BY (TUMBLE(ts, size) …):
@@ -58,7 +68,10 @@ func (a *aggCtx) plainCtx(clause string) *exprCtx {
 
 // bind binds e over the aggregation's output.
 func (a *aggCtx) bind(c *exprCtx, e ast.Expr) (*Expr, error) {
-	if !a.b.hasAgg(e) {
+	if f, ok := groupingFunc(e); ok {
+		return a.bindGrouping(f)
+	}
+	if !a.b.hasAgg(e) && !hasGroupingFunc(e) {
 		x, err := a.plainCtx("here").bind(e)
 		if err != nil {
 			return nil, err
@@ -106,6 +119,9 @@ func (a *aggCtx) lift(n ast.Node, x *Expr) (*Expr, error) {
 // aggregation is materialized (no longer a time attribute).
 func (a *aggCtx) keyType(i int) types.Type {
 	t := a.groups[i].Type
+	if i < len(a.partial) && a.partial[i] {
+		t = t.WithNullable(true)
+	}
 	if a.win == nil || i != a.win.rowtime {
 		t.TimeAttr = types.NoTimeAttr
 	}
@@ -324,6 +340,10 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 	// GROUP BY: plain keys and at most one group window.
 	var winCall *ast.FuncCall
 	var keys []ast.Expr
+	sets, hasSets, err := groupingSets(groupItems(sel.GroupBy))
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range sel.GroupBy {
 		if f, ok := g.(*ast.FuncCall); ok && len(f.Name.Parts) == 1 && groupWindowNames[upper(f.Name.Parts[0].Name)] {
 			if winCall != nil {
@@ -332,10 +352,18 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 			winCall = f
 			continue
 		}
-		if _, ok := g.(*ast.GroupingSet); ok {
-			return nil, errorf(g, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
+		if hasSets {
+			continue
 		}
 		keys = append(keys, g)
+	}
+	if hasSets {
+		if winCall != nil {
+			return nil, errorf(winCall, "GROUPING SETS, ROLLUP and CUBE with a group window are not supported yet")
+		}
+		if err := a.setupGroupingSets(sel, sets); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range keys {
 		if b.hasAgg(k) {
@@ -394,7 +422,16 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 			preCols[i].window = sc.cols[p.Index].window
 		}
 	}
-	pre := b.calc(n, a.pre, nil, preCols)
+	var pre *Node
+	if a.sets != nil {
+		for i := range a.nKeys {
+			preCols[i].Type = a.keyType(i)
+			preCols[i].window = windowProp{}
+		}
+		pre = a.expandSets(n, preCols)
+	} else {
+		pre = b.calc(n, a.pre, nil, preCols)
+	}
 	spec := &AggSpec{Calls: a.calls, WindowStart: -1, WindowEnd: -1, TimeCol: -1}
 	for i := range a.groups {
 		spec.Keys = append(spec.Keys, i)
@@ -532,3 +569,15 @@ func (b *binder) groupWindow(a *aggCtx, f *ast.FuncCall, n *Node, sc *scope) (*N
 }
 
 func didYouMean(name string, names []string) string { return catalog.DidYouMean(name, names) }
+
+// groupItems are GROUP BY's elements other than a legacy group window.
+func groupItems(items []ast.Expr) []ast.Expr {
+	var out []ast.Expr
+	for _, g := range items {
+		if f, ok := g.(*ast.FuncCall); ok && len(f.Name.Parts) == 1 && groupWindowNames[upper(f.Name.Parts[0].Name)] {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
