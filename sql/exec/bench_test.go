@@ -1,8 +1,12 @@
 package exec
 
 import (
+	"context"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/eddy-streams/eddy/datastream"
+	"github.com/eddy-streams/eddy/eventtime"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
@@ -150,4 +154,59 @@ func BenchmarkExchangeSplit(b *testing.B) {
 			}
 		}
 	})
+}
+
+// sessionBenchChunks are rows of a q11-like stream: a BIGINT bidder among
+// 5000, drawn at random, and a timestamp advancing 1 ms per row.
+func sessionBenchChunks(rows int) []*vector.Chunk {
+	ts := []types.Type{{Kind: types.KindBigInt}, {Kind: types.KindTimestamp, Precision: 3}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var chunks []*vector.Chunk
+	for at := 0; at < rows; at += vector.DefaultChunkSize {
+		c := vector.NewChunk(ts, vector.DefaultChunkSize)
+		for i := at; i < at+vector.DefaultChunkSize; i++ {
+			c.Cols[0].AppendInt64(rng.Int64N(5000))
+			c.Cols[1].AppendTimestamp(types.TimestampValue{Millis: 1_700_000_000_000 + int64(i)})
+		}
+		c.SetLen(vector.DefaultChunkSize)
+		chunks = append(chunks, c)
+	}
+	return chunks
+}
+
+// chunkWatermarks emits, after every chunk, the watermark of its last
+// row's time less a second.
+type chunkWatermarks struct{}
+
+func (chunkWatermarks) OnEvent(_ *vector.Chunk, ts int64, out eventtime.Output) {
+	out.EmitWatermark(ts - 1000)
+}
+func (chunkWatermarks) OnPeriodicEmit(eventtime.Output) {}
+
+// BenchmarkSessionWindow runs the session window aggregation of q11
+// (COUNT(*) per bidder and session, gap 2 s: most sessions are one or two
+// rows, some merge) as a job: exchange split, keyed state, timers and
+// firing included. ns/row is the cost of a row end to end.
+func BenchmarkSessionWindow(b *testing.B) {
+	const rows = 1 << 18
+	chunks := sessionBenchChunks(rows)
+	big := types.Type{Kind: types.KindBigInt}
+	tsType := types.Type{Kind: types.KindTimestamp, Precision: 3}
+	strategy := eventtime.ForGenerator(func() eventtime.Generator[*vector.Chunk] { return chunkWatermarks{} }).
+		WithTimestampAssigner(func(c *vector.Chunk, _ int64) int64 { return c.Cols[1].TimestampAt(c.Len() - 1).Millis })
+	b.ReportAllocs()
+	for b.Loop() {
+		env := datastream.NewEnv().SetParallelism(1)
+		in := datastream.AssignTimestampsAndWatermarks(datastream.FromSlice(env, chunks), strategy)
+		split := datastream.Process(in, datastream.ProcessFunction[*vector.Chunk, *keyedRow](&chunkRowsFunc{keys: []int{0}}))
+		keyed := datastream.KeyBy(split, func(r *keyedRow) string { return r.key })
+		f := &sessionWindowFunc{calls: []plan.AggCall{{Func: "COUNT", Filter: -1, Type: big}}, timeCol: 1, gap: 2000,
+			inTypes: []types.Type{big, tsType}, keyTypes: []types.Type{big}, outKey: []int{0, sessionStart, sessionEnd},
+			outTypes: []types.Type{big, tsType, tsType, big}}
+		datastream.KeyedProcess(keyed, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)).SinkTo(blackholeSink{}, "sink")
+		if _, err := env.Execute(context.Background(), "sessions"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 }

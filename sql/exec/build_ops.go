@@ -58,6 +58,9 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		return datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r),
 			datastream.KeyedCoProcessFunction[string, *keyedRow, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpRank:
+		if n.Rank.Strategy == plan.WindowDeduplicate {
+			return b.buildWindowDedup(n, outTypes) // windowdedup.go
+		}
 		k, err := b.keyed(n.Inputs[0])
 		if err != nil {
 			return nil, err

@@ -27,7 +27,8 @@ func (c mapCounts) Each(prefix string, fn func(string, int64)) {
 	}
 }
 
-// memCounts is a countStore in memory (session windows recompute).
+// memCounts is a countStore in memory, for aggregations recomputed from
+// rows (session windows whose calls do not merge, OVER windows).
 type memCounts map[string]int64
 
 func (c memCounts) Get(k string) (int64, bool) { v, ok := c[k]; return v, ok }
@@ -334,109 +335,5 @@ func (f *windowAggFunc) fire(ctx *datastream.TimerContext[string]) error {
 	c.AppendKind(vector.Insert)
 	f.st.acc.Clear()
 	f.st.counts.Clear()
-	return nil
-}
-
-// sessionState holds the open session windows of a key with their rows.
-type sessionState struct {
-	Sessions []sessionWindow
-}
-
-type sessionWindow struct {
-	Start, End int64 // [Start, End): last row time + gap
-	Rows       []string
-}
-
-// sessionAggFunc is a session window aggregation (GROUP BY SESSION(ts,
-// gap)): a row opens [ts, ts + gap), overlapping sessions merge, and a
-// session's result is emitted when the watermark passes its end.
-type sessionAggFunc struct {
-	spec     *plan.AggSpec
-	inTypes  []types.Type
-	keyTypes []types.Type
-	outTypes []types.Type
-
-	sessions state.ValueState[sessionState]
-	out      *rowBuilder
-	rows     *rowCodec
-	keys     *rowCodec
-}
-
-func (f *sessionAggFunc) Open(rc *datastream.RuntimeContext) error {
-	f.rows, f.keys = newRowCodec(f.inTypes), newRowCodec(f.keyTypes)
-	s, err := datastream.GetValueState(rc, state.Value[sessionState]("sessions"))
-	f.sessions = s
-	f.out = newRowBuilder(f.outTypes)
-	return err
-}
-
-func (f *sessionAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], _ datastream.Collector[*vector.Chunk]) error {
-	ts, ok := r.vals[f.spec.TimeCol].(types.TimestampValue)
-	if !ok {
-		return nil // no time: dropped
-	}
-	timers := ctx.TimerService()
-	w := sessionWindow{Start: ts.Millis, End: ts.Millis + f.spec.Gap, Rows: []string{f.rows.encode(r.vals)}}
-	st, _ := f.sessions.Value()
-	var kept []sessionWindow
-	for _, s := range st.Sessions {
-		if s.Start <= w.End && w.Start <= s.End {
-			w.Start, w.End = min(w.Start, s.Start), max(w.End, s.End)
-			w.Rows = append(append([]string(nil), s.Rows...), w.Rows...)
-			continue
-		}
-		kept = append(kept, s)
-	}
-	if w.End-1 <= timers.CurrentWatermark() {
-		return nil // late
-	}
-	timers.RegisterEventTimeTimer(w.End - 1)
-	f.sessions.Update(sessionState{Sessions: append(kept, w)})
-	return nil
-}
-
-func (f *sessionAggFunc) OnTimer(ts int64, ctx *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
-	st, ok := f.sessions.Value()
-	if !ok {
-		return nil
-	}
-	keys, err := f.keys.decode(ctx.CurrentKey())
-	if err != nil {
-		return err
-	}
-	var kept []sessionWindow
-	for _, s := range st.Sessions {
-		if s.End-1 > ts {
-			kept = append(kept, s)
-			continue
-		}
-		agg := &aggregator{calls: f.spec.Calls, counts: memCounts{}}
-		g := newGroupAcc(len(f.spec.Calls))
-		for _, enc := range s.Rows {
-			vals, err := f.rows.decode(enc)
-			if err != nil {
-				return err
-			}
-			if err := agg.add(&g, vals, false, ""); err != nil {
-				return err
-			}
-		}
-		res, err := agg.results(&g, "")
-		if err != nil {
-			return err
-		}
-		bounds := []any{types.TimestampValue{Millis: s.Start}, types.TimestampValue{Millis: s.End}, types.TimestampValue{Millis: s.End - 1}}
-		if err := f.out.add(vector.Insert, concat(concat(keys, bounds), res)); err != nil {
-			return err
-		}
-	}
-	if len(kept) == 0 {
-		f.sessions.Clear()
-	} else {
-		f.sessions.Update(sessionState{Sessions: kept})
-	}
-	if c := f.out.take(); c != nil {
-		out.Collect(c)
-	}
 	return nil
 }

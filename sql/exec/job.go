@@ -82,6 +82,9 @@ func (b *builder) chunks(n *plan.Node) (*datastream.DataStream[*vector.Chunk], e
 
 func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], error) {
 	outTypes := plainTypes(n.Types())
+	if s, ok, err := b.buildSessionWindow(n, outTypes); ok { // sessionwin.go
+		return s, err
+	}
 	if ownsOp(n) {
 		return b.buildOps(n, outTypes)
 	} // build_ops.go
@@ -156,13 +159,6 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 			return nil, err
 		}
 		f := &windowAggFunc{spec: n.Agg, keyTypes: outTypes[:len(n.Agg.Keys)], outTypes: outTypes}
-		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
-	case plan.OpSessionAggregate:
-		k, err := b.keyed(n.Inputs[0])
-		if err != nil {
-			return nil, err
-		}
-		f := &sessionAggFunc{spec: n.Agg, inTypes: plainTypes(n.Inputs[0].Types()), keyTypes: outTypes[:len(n.Agg.Keys)], outTypes: outTypes}
 		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpLimit:
 		k, err := b.keyed(n.Inputs[0])

@@ -332,10 +332,12 @@ func (b *binder) limitRank(n *Node, cond *Expr) {
 	}
 }
 
-// chooseRank limits a Rank to lim rows and picks how it runs: a window
-// Top-N when it partitions by a window's bounds, a deduplication keeping
-// the first row when it orders by a time attribute ascending and keeps
-// one row, else an updating Top-N.
+// chooseRank limits a Rank to lim rows and picks how it runs: when it
+// partitions by a window's bounds, a window deduplication if it keeps one
+// row by the rowtime, else a window Top-N (neither over SESSION, whose
+// windows only a window aggregation forms); a deduplication keeping the
+// first row when it orders by a time attribute ascending and keeps one
+// row; else an updating Top-N.
 func (b *binder) chooseRank(r *Node, lim int64) {
 	spec := *r.Rank
 	spec.Limit = lim
@@ -351,8 +353,11 @@ func (b *binder) chooseRank(r *Node, lim int64) {
 				end = p
 			}
 		}
-		if start >= 0 && end >= 0 && in.Columns[start].window.tvf == in.Columns[end].window.tvf {
+		if tvf := sameWindow(in, start, end); tvf != nil && !isSessionTVF(tvf) {
 			spec.Strategy, spec.WindowEnd = WindowTopN, end
+			if t, ok := windowDedupTime(in, tvf, &spec, lim); ok {
+				spec.Strategy, spec.TimeCol = WindowDeduplicate, t
+			}
 			r.Changelog = InsertOnly
 		} else if lim == 1 && spec.Func == "ROW_NUMBER" && len(spec.Order) == 1 && !spec.Order[0].Desc && in.Columns[spec.Order[0].Col].Type.TimeAttr != types.NoTimeAttr {
 			spec.Strategy = DedupFirst

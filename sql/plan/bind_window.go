@@ -11,6 +11,10 @@ func (b *binder) windowTVF(at ast.Node, in *Node, spec *WindowSpec) (*Node, erro
 		return nil, errorf(at, "window table function %s does not support consuming update and delete changes", spec.Kind)
 	}
 	switch spec.Kind {
+	case Session:
+		if spec.Gap <= 0 {
+			return nil, errorf(at, "SESSION window gap must be positive")
+		}
 	case Hop:
 		if spec.Step <= 0 || spec.Size%spec.Step != 0 {
 			return nil, errorf(at, "HOP window size (%d ms) must be an integral multiple of its slide (%d ms)", spec.Size, spec.Step)
@@ -20,7 +24,7 @@ func (b *binder) windowTVF(at ast.Node, in *Node, spec *WindowSpec) (*Node, erro
 			return nil, errorf(at, "CUMULATE window max size (%d ms) must be an integral multiple of its step (%d ms)", spec.Size, spec.Step)
 		}
 	}
-	if spec.Size <= 0 {
+	if spec.Size <= 0 && spec.Kind != Session {
 		return nil, errorf(at, "window size must be positive")
 	}
 	timeType := in.Columns[spec.TimeCol].Type
@@ -50,7 +54,9 @@ func (b *binder) windowTVF(at ast.Node, in *Node, spec *WindowSpec) (*Node, erro
 }
 
 // bindTableFunc binds a FROM TABLE(fn(...)): the window table functions
-// TUMBLE, HOP and CUMULATE.
+// TUMBLE, HOP, CUMULATE and SESSION. SESSION, as in Flink, only feeds a
+// window aggregation: its windows exist once rows merge, so it cannot be
+// evaluated row by row (sql/exec refuses it anywhere else).
 func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 	if fn := b.cat.Function(tf.Call.Name); fn != nil && fn.Table != nil {
 		return nil, errorf(tf, "table function %s needs a left side: write t CROSS JOIN LATERAL TABLE(%s(…))", fn.Path.Object, fn.Path.Object)
@@ -69,10 +75,14 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 	case Cumulate:
 		params = []string{"DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"}
 	case Session:
-		return nil, errorf(f, "the SESSION window table function is not supported yet; use GROUP BY SESSION(ts, gap)")
+		params = []string{"DATA", "TIMECOL", "GAP"}
 	default:
-		return nil, errorf(f, "table function '%s' not found; the window table functions are TUMBLE, HOP and CUMULATE%s", f.Name,
-			didYouMean(upper(f.Name.String()), []string{"TUMBLE", "HOP", "CUMULATE"}))
+		return nil, errorf(f, "table function '%s' not found; the window table functions are TUMBLE, HOP, CUMULATE and SESSION%s", f.Name,
+			didYouMean(upper(f.Name.String()), []string{"TUMBLE", "HOP", "CUMULATE", "SESSION"}))
+	}
+	optional := 1 // OFFSET
+	if kind == Session {
+		optional = 0
 	}
 	args := map[string]ast.Expr{}
 	for i, a := range f.Args {
@@ -89,11 +99,14 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 			continue
 		}
 		if i >= len(params) {
+			if ta, ok := f.Args[0].(*ast.TableArg); ok && len(ta.PartitionBy) > 0 {
+				return nil, errorf(a, "%s takes at most %d arguments; several PARTITION BY keys need parentheses: PARTITION BY (k1, k2)", kind, len(params))
+			}
 			return nil, errorf(a, "%s takes at most %d arguments", kind, len(params))
 		}
 		args[params[i]] = a
 	}
-	for _, p := range params[:len(params)-1] {
+	for _, p := range params[:len(params)-optional] {
 		if args[p] == nil {
 			return nil, errorf(f, "%s is missing its %s argument", kind, p)
 		}
@@ -101,11 +114,16 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 	// DATA: TABLE t or a subquery.
 	var in *Node
 	var err error
+	var partitionBy []ast.Expr
 	switch d := args["DATA"].(type) {
 	case *ast.TableArg:
-		if len(d.PartitionBy) > 0 || len(d.OrderBy) > 0 {
-			return nil, errorf(d, "PARTITION BY and ORDER BY of a table argument are not supported yet")
+		if len(d.OrderBy) > 0 {
+			return nil, errorf(d.OrderBy[0], "ORDER BY of a table argument is not supported")
 		}
+		if len(d.PartitionBy) > 0 && kind != Session {
+			return nil, errorf(d.PartitionBy[0], "%s does not take PARTITION BY; only SESSION partitions its table argument", kind)
+		}
+		partitionBy = d.PartitionBy
 		in, err = b.bindTableName(d.Table)
 	case *ast.SubqueryExpr:
 		in, err = b.bindQuery(d.Query)
@@ -142,6 +160,15 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 		}
 		return constMillis(a, x, kind.String()+" "+name)
 	}
+	if kind == Session {
+		if spec.Gap, err = dur("GAP"); err != nil {
+			return nil, err
+		}
+		if spec.PartitionBy, err = partitionNames(partitionBy, in, sc); err != nil {
+			return nil, err
+		}
+		return b.windowTVF(f, in, spec)
+	}
 	if spec.Size, err = dur("SIZE"); err != nil {
 		return nil, err
 	}
@@ -160,3 +187,27 @@ func (b *binder) bindTableFunc(tf *ast.TableFunc) (*Node, error) {
 }
 
 func (k WindowKind) String() string { return string(k) }
+
+// partitionNames resolves the PARTITION BY keys of SESSION's table
+// argument: columns of the table, each once.
+func partitionNames(keys []ast.Expr, in *Node, sc *scope) ([]string, error) {
+	var names []string
+	for _, k := range keys {
+		ref, ok := k.(*ast.ColumnRef)
+		if !ok || len(ref.Parts) != 1 {
+			return nil, errorf(k, "PARTITION BY of SESSION takes column names of its table")
+		}
+		idx, err := sc.lookup(ref.Parts[0], "")
+		if err != nil {
+			return nil, err
+		}
+		name := in.Columns[idx].Name
+		for _, seen := range names {
+			if seen == name {
+				return nil, errorf(k, "column '%s' is given twice in PARTITION BY", name)
+			}
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}

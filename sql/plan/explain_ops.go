@@ -32,6 +32,8 @@ func describeOps(n *Node) (string, bool) {
 		case WindowTopN:
 			return fmt.Sprintf("WindowRank(window=[end=%s], rankType=[%s], rankRange=[rankStart=1, rankEnd=%d], partitionBy=%s, orderBy=[%s], select=%s",
 				inNames[r.WindowEnd], fn, r.Limit, by, order, list(n.Names())), true
+		case WindowDeduplicate:
+			return describeWindowDedup(n), true
 		}
 		end := "unbounded"
 		if r.Limit >= 0 {
@@ -63,6 +65,11 @@ func describeOps(n *Node) (string, bool) {
 		}
 		return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s ASC], window=[%s], select=%s",
 			list(namesAt(n.Inputs[0], o.Partition)), inNames[o.TimeCol], frame, list(sel)), true
+	case OpWindowTVF:
+		if n.Window.Kind != Session {
+			return "", false
+		}
+		return describeSessionTVF(n), true
 	case OpSetOp:
 		return fmt.Sprintf("SetOp(op=[%s], all=[%t], select=%s", n.SetOp.Op, n.SetOp.All, list(n.Names())), true
 	case OpCorrelate:

@@ -224,6 +224,12 @@ type WindowSpec struct {
 	Offset  int64
 	// ProcTime marks windows of a processing-time attribute.
 	ProcTime bool `json:",omitempty"`
+	// Gap is SESSION's gap: a row opens the window [time, time + Gap),
+	// and windows that overlap or touch merge. PartitionBy are the columns
+	// of SESSION(TABLE t PARTITION BY ...), by name: the optimizer prunes
+	// the input below the function, which would leave indexes stale.
+	Gap         int64    `json:",omitempty"`
+	PartitionBy []string `json:",omitempty"`
 }
 
 // JoinKind is the kind of a join.
@@ -317,6 +323,11 @@ const (
 	// WindowTopN ranks the rows of each window when it closes:
 	// insert-only, final.
 	WindowTopN RankStrategy = "WindowTopN"
+	// WindowDeduplicate keeps one row per window and partition, the first
+	// (ascending) or the last (descending) by the rowtime column TimeCol,
+	// emitted when the window closes: insert-only, final. It is a window
+	// Top-1 by time that keeps a single row instead of the window's rows.
+	WindowDeduplicate RankStrategy = "WindowDeduplicate"
 )
 
 // RankSpec is ROW_NUMBER() (or RANK(), DENSE_RANK()) OVER (PARTITION BY
@@ -329,8 +340,9 @@ type RankSpec struct {
 	Order     []SortKey
 	Limit     int64 // -1: every row is ranked
 	Strategy  RankStrategy
-	// TimeCol is the rowtime column DedupFirst orders by (-1: proctime);
-	// WindowEnd the window_end column of a WindowTopN.
+	// TimeCol is the rowtime column DedupFirst and WindowDeduplicate
+	// order by (-1: proctime); WindowEnd the window_end column of a
+	// WindowTopN or WindowDeduplicate.
 	TimeCol   int
 	WindowEnd int
 }
