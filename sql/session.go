@@ -221,6 +221,10 @@ func (s *Session) set(st *ast.Set) (*Result, error) {
 		if _, err := time.LoadLocation(v); err != nil && v != "default" {
 			return nil, fmt.Errorf("option 'table.local-time-zone': unknown time zone '%s'", v)
 		}
+	case "table.exec.state.ttl":
+		if _, err := stateTTL(v); err != nil {
+			return nil, err
+		}
 	default:
 		if envKey(k) {
 			cfg := datastream.DefaultConfig()
@@ -456,6 +460,11 @@ func (s *Session) newEnv() (*datastream.Env, func(), error) {
 
 func (s *Session) execOptions() (exec.Options, error) {
 	o := exec.Options{Batch: s.batch(), Print: s.opts.Stdout, NexmarkSource: s.opts.NexmarkSource}
+	ttl, err := stateTTL(s.config["table.exec.state.ttl"])
+	if err != nil {
+		return o, err
+	}
+	o.StateTTL = ttl
 	if tz := s.config["table.local-time-zone"]; tz != "" && tz != "default" {
 		loc, err := time.LoadLocation(tz)
 		if err != nil {
@@ -572,4 +581,22 @@ func (s *Session) run(ctx context.Context, p *plan.Plan, collect func(vector.Row
 		return "", fmt.Errorf("job %s failed: %w", id, err)
 	}
 	return id, nil
+}
+
+// stateTTL reads table.exec.state.ttl: how long the state of a key of a
+// regular aggregation, join, deduplication, Top-N or set operation is kept
+// after its last update (processing time); 0 or empty keeps it forever, as
+// Flink's default.
+func stateTTL(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := catalog.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("option 'table.exec.state.ttl': %w", err)
+	}
+	if d < 0 || d > 0 && d < time.Millisecond {
+		return 0, fmt.Errorf("option 'table.exec.state.ttl': '%s' must be 0 or at least 1 ms", v)
+	}
+	return d, nil
 }

@@ -54,7 +54,7 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		if err != nil {
 			return nil, err
 		}
-		f := &setOpFunc{spec: n.SetOp, types: outTypes}
+		f := &setOpFunc{spec: n.SetOp, types: outTypes, ttl: b.ttl()}
 		return datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r),
 			datastream.KeyedCoProcessFunction[string, *keyedRow, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpRank:
@@ -69,11 +69,11 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		var f datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk]
 		switch n.Rank.Strategy {
 		case plan.DedupFirst:
-			f = &dedupFunc{spec: n.Rank, inTypes: in, outTypes: outTypes}
+			f = &dedupFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, ttl: b.ttl()}
 		case plan.WindowTopN:
 			f = &windowRankFunc{spec: n.Rank, inTypes: in, outTypes: outTypes}
 		default:
-			f = &rankFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, prune: n.Inputs[0].Changelog.IsInsertOnly()}
+			f = &rankFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, prune: n.Inputs[0].Changelog.IsInsertOnly(), ttl: b.ttl()}
 		}
 		s := datastream.KeyedProcess(k, f)
 		if len(n.Rank.Partition) == 0 {
@@ -87,7 +87,7 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		}
 		var f datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk] = &overAggFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes}
 		if n.Over.Updating {
-			f = &overUpdatingFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes}
+			f = &overUpdatingFunc{spec: n.Over, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes, ttl: b.ttl()}
 		}
 		s := datastream.KeyedProcess(k, f)
 		if len(n.Over.Partition) == 0 {

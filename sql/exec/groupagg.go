@@ -48,12 +48,12 @@ type aggState struct {
 	counts state.MapState[string, int64]
 }
 
-func openAggState(rc *datastream.RuntimeContext) (aggState, error) {
-	acc, err := datastream.GetValueState(rc, state.Value[groupAcc]("acc"))
+func openAggState(rc *datastream.RuntimeContext, ttl state.TTL) (aggState, error) {
+	acc, err := datastream.GetValueState(rc, state.Value[groupAcc]("acc").WithTTL(ttl))
 	if err != nil {
 		return aggState{}, err
 	}
-	counts, err := datastream.GetMapState(rc, state.Map[string, int64]("counts"))
+	counts, err := datastream.GetMapState(rc, state.Map[string, int64]("counts").WithTTL(ttl))
 	if err != nil {
 		return aggState{}, err
 	}
@@ -68,6 +68,7 @@ type groupAggFunc struct {
 	spec     *plan.AggSpec
 	retract  bool
 	outTypes []types.Type
+	ttl      state.TTL // table.exec.state.ttl
 
 	st   aggState
 	agg  *aggregator
@@ -77,7 +78,7 @@ type groupAggFunc struct {
 }
 
 func (f *groupAggFunc) Open(rc *datastream.RuntimeContext) error {
-	st, err := openAggState(rc)
+	st, err := openAggState(rc, f.ttl)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,7 @@ type windowAggFunc struct {
 }
 
 func (f *windowAggFunc) Open(rc *datastream.RuntimeContext) error {
-	st, err := openAggState(rc)
+	st, err := openAggState(rc, state.TTL{})
 	if err != nil {
 		return err
 	}

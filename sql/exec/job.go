@@ -15,6 +15,7 @@ import (
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
+	"github.com/eddy-streams/eddy/state"
 )
 
 // Options configure how a plan becomes a job.
@@ -32,7 +33,15 @@ type Options struct {
 	// NexmarkSource, when set, makes the nexmark connector read this
 	// source instead of one built from the table options alone.
 	NexmarkSource func(cfg gen.Config) connector.Source[gen.Event]
+	// StateTTL is table.exec.state.ttl: the state of a key of the
+	// operators that keep it without time bounds (regular aggregations
+	// and joins, deduplication, Top-N, set operations, OVER over updates)
+	// expires this long after its last write; 0 keeps it.
+	StateTTL time.Duration
 }
+
+// ttl is the state TTL of the operators table.exec.state.ttl applies to.
+func (b *builder) ttl() state.TTL { return state.TTLOf(b.opts.StateTTL) }
 
 // Build adds the plan's operators to env; env.Execute runs them.
 func Build(env *datastream.Env, p *plan.Plan, opts Options) error {
@@ -148,7 +157,7 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		if err != nil {
 			return nil, err
 		}
-		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes}
+		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes, ttl: b.ttl()}
 		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpWindowAggregate:
 		if s, ok := planSlicedHop(n); ok {

@@ -21,6 +21,7 @@ type overUpdatingFunc struct {
 	spec     *plan.OverSpec
 	inTypes  []types.Type
 	outTypes []types.Type
+	ttl      state.TTL // table.exec.state.ttl
 
 	st    state.ValueState[[]string] // the partition's rows, encoded, in order
 	codec *rowCodec
@@ -30,7 +31,7 @@ type overUpdatingFunc struct {
 }
 
 func (f *overUpdatingFunc) Open(rc *datastream.RuntimeContext) error {
-	v, err := datastream.GetValueState(rc, state.Value[[]string]("over-rows"))
+	v, err := datastream.GetValueState(rc, state.Value[[]string]("over-rows").WithTTL(f.ttl))
 	f.st, f.codec, f.out = v, newRowCodec(f.inTypes), newRowBuilder(f.outTypes)
 	return err
 }

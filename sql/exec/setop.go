@@ -18,13 +18,14 @@ type setOpCounts struct {
 // holds changes, emits the difference (+I or -D copies).
 type setOpFunc struct {
 	spec   *plan.SetOpSpec
+	ttl    state.TTL // table.exec.state.ttl
 	counts state.ValueState[setOpCounts]
 	out    *rowBuilder
 	types  []types.Type
 }
 
 func (f *setOpFunc) Open(rc *datastream.RuntimeContext) error {
-	v, err := datastream.GetValueState(rc, state.Value[setOpCounts]("counts"))
+	v, err := datastream.GetValueState(rc, state.Value[setOpCounts]("counts").WithTTL(f.ttl))
 	f.counts, f.out = v, newRowBuilder(f.types)
 	return err
 }

@@ -69,6 +69,7 @@ type rankFunc struct {
 	inTypes  []types.Type
 	outTypes []types.Type
 	prune    bool
+	ttl      state.TTL // table.exec.state.ttl
 
 	rows  state.MapState[string, int64]
 	codec *rowCodec
@@ -76,7 +77,7 @@ type rankFunc struct {
 }
 
 func (f *rankFunc) Open(rc *datastream.RuntimeContext) error {
-	m, err := datastream.GetMapState(rc, state.Map[string, int64]("rows"))
+	m, err := datastream.GetMapState(rc, state.Map[string, int64]("rows").WithTTL(f.ttl))
 	f.rows, f.codec, f.out = m, newRowCodec(f.inTypes), newRowBuilder(f.outTypes)
 	return err
 }
@@ -222,6 +223,7 @@ type dedupFunc struct {
 	spec     *plan.RankSpec
 	inTypes  []types.Type
 	outTypes []types.Type
+	ttl      state.TTL // table.exec.state.ttl
 
 	first state.ValueState[dedupState]
 	codec *rowCodec
@@ -236,7 +238,7 @@ type dedupState struct {
 }
 
 func (f *dedupFunc) Open(rc *datastream.RuntimeContext) error {
-	v, err := datastream.GetValueState(rc, state.Value[dedupState]("first"))
+	v, err := datastream.GetValueState(rc, state.Value[dedupState]("first").WithTTL(f.ttl))
 	f.first, f.codec, f.out = v, newRowCodec(f.inTypes), newRowBuilder(f.outTypes)
 	return err
 }
