@@ -93,7 +93,9 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 		}
 		return v, err
 	}
-	emit := func(r overRow, frame []overRow) error {
+	// emit outputs row r with the aggregates over its frame; before are
+	// the partition's rows before r (for LAG), the last ones last.
+	emit := func(r overRow, frame, before []overRow) error {
 		rows := make([][]any, 0, len(frame))
 		for _, fr := range frame {
 			v, err := decode(fr.Row)
@@ -102,16 +104,23 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 			}
 			rows = append(rows, v)
 		}
-		res, err := frameAggregates(f.spec.Calls, rows)
+		vals, err := decode(r.Row)
 		if err != nil {
 			return err
 		}
-		vals, err := decode(r.Row)
+		res, err := overResults(f.spec.Calls, rows, vals, func(n int) ([]any, bool, error) {
+			if n > len(before) {
+				return nil, false, nil
+			}
+			v, err := decode(before[len(before)-n].Row)
+			return v, err == nil, err
+		})
 		if err != nil {
 			return err
 		}
 		return f.out.add(vector.Insert, concat(vals, res))
 	}
+	lag := lagDepth(f.spec.Calls)
 	for i := 0; i < len(ready); {
 		if f.spec.Rows {
 			r := ready[i]
@@ -119,7 +128,7 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 			if f.spec.Preceding >= 0 {
 				start = max(0, len(hist)-int(f.spec.Preceding))
 			}
-			if err := emit(r, append(slices.Clone(hist[start:]), r)); err != nil {
+			if err := emit(r, append(slices.Clone(hist[start:]), r), hist); err != nil {
 				return err
 			}
 			hist = append(hist, r)
@@ -139,8 +148,8 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 			}
 		}
 		frame = append(frame, peers...)
-		for _, r := range peers {
-			if err := emit(r, frame); err != nil {
+		for k, r := range peers {
+			if err := emit(r, frame, append(slices.Clone(hist), peers[:k]...)); err != nil {
 				return err
 			}
 		}
@@ -150,13 +159,13 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 	// Keep what later frames can reach.
 	if f.spec.Preceding >= 0 {
 		if f.spec.Rows {
-			if n := int(f.spec.Preceding); len(hist) > n {
+			if n := max(int(f.spec.Preceding), lag); len(hist) > n {
 				hist = hist[len(hist)-n:]
 			}
 		} else {
 			keep := hist[:0:0]
-			for _, h := range hist {
-				if h.TS > ts-f.spec.Preceding {
+			for i, h := range hist {
+				if h.TS > ts-f.spec.Preceding || i >= len(hist)-lag {
 					keep = append(keep, h)
 				}
 			}
@@ -168,6 +177,59 @@ func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out 
 		out.Collect(c)
 	}
 	return nil
+}
+
+// lagDepth is how many rows before the current one the LAG calls read.
+func lagDepth(calls []plan.AggCall) int {
+	n := 0
+	for _, c := range calls {
+		if c.Func == "LAG" {
+			n = max(n, int(c.Offset))
+		}
+	}
+	return n
+}
+
+// overResults evaluates an OVER aggregation's calls for the current row
+// cur: the aggregates over the frame's rows, LAG from the row Offset rows
+// before (read by before; its default when there is none).
+func overResults(calls []plan.AggCall, frame [][]any, cur []any, before func(n int) ([]any, bool, error)) ([]any, error) {
+	var aggCalls []plan.AggCall
+	var at []int
+	for i, c := range calls {
+		if c.Func != "LAG" {
+			aggCalls, at = append(aggCalls, c), append(at, i)
+		}
+	}
+	res := make([]any, len(calls))
+	if len(aggCalls) > 0 {
+		vals, err := frameAggregates(aggCalls, frame)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range at {
+			res[i] = vals[k]
+		}
+	}
+	for i, c := range calls {
+		if c.Func != "LAG" {
+			continue
+		}
+		row, ok := cur, true
+		if c.Offset > 0 {
+			var err error
+			if row, ok, err = before(int(c.Offset)); err != nil {
+				return nil, err
+			}
+		}
+		switch {
+		case ok:
+			res[i] = row[c.Args[0]]
+		case len(c.Args) > 1:
+			res[i] = cur[c.Args[1]]
+		}
+	}
+	return res, nil
 }
 
 // frameAggregates evaluates aggregate calls over the rows of a frame.

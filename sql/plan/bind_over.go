@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/eddy-streams/eddy/sql/ast"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -129,7 +131,10 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		if isRank && len(c.Args) > 0 {
 			return nil, nil, nil, errorf(c, "%s takes no arguments", fn)
 		}
-		if !isRank && !aggregateNames[fn] {
+		if fn == "LEAD" {
+			return nil, nil, nil, errorf(c, "LEAD is not supported in streaming OVER aggregations (as in Flink): a row would wait for the rows after it")
+		}
+		if !isRank && !aggregateNames[fn] && fn != "LAG" {
 			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX",
 				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG"}))
 		}
@@ -148,6 +153,12 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 				_, star = c.Args[0].(*ast.Star)
 			}
 			switch {
+			case fn == "LAG":
+				if err := bindLag(c, &call, colOf); err != nil {
+					return nil, nil, nil, err
+				}
+				calls2 = append(calls2, call)
+				continue
 			case star && fn == "COUNT":
 			case star:
 				return nil, nil, nil, errorf(c, "%s(*) is not allowed; only COUNT(*)", fn)
@@ -387,4 +398,55 @@ func intLiteral(x *Expr) (int64, bool) {
 		return int64(v), true
 	}
 	return 0, false
+}
+
+// bindLag binds LAG(expr [, offset [, default]]): the value of expr offset
+// rows (1 by default, a non-negative integer literal) before the current
+// row of the partition, or default (NULL by default) when there is no such
+// row; the frame does not matter.
+func bindLag(c *ast.FuncCall, call *AggCall, colOf func(ast.Expr) (int, *Expr, error)) error {
+	if len(c.Args) < 1 || len(c.Args) > 3 {
+		return errorf(c, "LAG takes one to three arguments, got %d", len(c.Args))
+	}
+	if c.Quant == ast.QuantDistinct {
+		return errorf(c, "LAG does not take DISTINCT")
+	}
+	i, x, err := colOf(c.Args[0])
+	if err != nil {
+		return err
+	}
+	call.Args = []int{i}
+	call.Offset = 1
+	if len(c.Args) > 1 {
+		lit, ok := c.Args[1].(*ast.NumberLit)
+		n, perr := strconv.ParseInt(strings.TrimSpace(astText(lit)), 10, 64)
+		if !ok || perr != nil || n < 0 {
+			return errorf(c.Args[1], "the offset of LAG must be a non-negative integer literal")
+		}
+		call.Offset = n
+	}
+	t := x.Type
+	t.TimeAttr = types.NoTimeAttr
+	if len(c.Args) > 2 {
+		j, d, err := colOf(c.Args[2])
+		if err != nil {
+			return err
+		}
+		if d.Type.Kind != types.KindNull && !d.Type.EqualIgnoringNullability(t) {
+			if ct, ok := types.CommonType(t, d.Type); !ok || !ct.EqualIgnoringNullability(t) {
+				return errorf(c.Args[2], "the default of LAG must have the type of its value, %s, not %s", t, d.Type)
+			}
+		}
+		call.Args = append(call.Args, j)
+	}
+	call.Type = t.WithNullable(true)
+	return nil
+}
+
+// astText is a number literal's text.
+func astText(n *ast.NumberLit) string {
+	if n == nil {
+		return ""
+	}
+	return n.Text
 }

@@ -182,6 +182,9 @@ type AggCall struct {
 	// UDAF, when set, is the Go aggregate function called (Func is then its
 	// name); it takes all of Args.
 	UDAF *functions.AggregateUDF
+	// Offset is LAG's: the value of the row Offset rows before the current
+	// one (Args[0]), or Args[1] (the default) when there is none.
+	Offset int64 `json:",omitempty"`
 }
 
 // AggSpec is a grouped aggregation: output is the Keys' columns then one
