@@ -136,7 +136,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		}
 		if !isRank && !aggregateNames[fn] && fn != "LAG" {
 			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX",
-				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG"}))
+				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "LAG"}))
 		}
 		if c.Filter != nil {
 			return nil, nil, nil, errorf(c.Filter, "FILTER is not supported with OVER")
