@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	eddysql "github.com/eddy-streams/eddy/sql"
 	"github.com/eddy-streams/eddy/sql/exec"
 	"github.com/eddy-streams/eddy/sql/plan"
@@ -99,16 +101,25 @@ func (l *columnLayout) cells(r eddysql.Row) []string {
 	return c
 }
 
-// fit cuts or pads s to width w, right-aligned.
+// fit cuts or pads s to w terminal cells, right-aligned. Widths are display
+// widths: a CJK character or an emoji takes two cells, a combining mark
+// none.
 func fit(s string, w int) string {
-	rs := []rune(strings.ReplaceAll(s, "\n", " "))
-	if len(rs) > w {
+	s = strings.ReplaceAll(s, "\n", " ")
+	n := ansi.StringWidth(s)
+	if n > w {
 		if w <= 3 {
-			return string(rs[:w])
+			return padLeft(ansi.Truncate(s, w, ""), w)
 		}
-		return string(rs[:w-3]) + "..."
+		return padLeft(ansi.Truncate(s, w, "..."), w)
 	}
-	return strings.Repeat(" ", w-len(rs)) + string(rs)
+	return strings.Repeat(" ", w-n) + s
+}
+
+// padLeft pads s with spaces on the left to w cells (a wide character cut
+// in half leaves a cell to fill).
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(w-ansi.StringWidth(s), 0)) + s
 }
 
 // line joins cells as a table row, "| a | b |" when boxed, else with two

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	eddysql "github.com/eddy-streams/eddy/sql"
 	"github.com/eddy-streams/eddy/sql/plan"
@@ -268,13 +269,13 @@ func (v *resultView) renderRow(table [][]any, page, per, width int) []string {
 }
 
 func center(s string, width int) string {
-	pad := max((width-len([]rune(s)))/2, 0)
+	pad := max((width-ansi.StringWidth(s))/2, 0)
 	return clip(strings.Repeat(" ", pad)+s, width)
 }
 
 // spread puts left, mid and right on one line of width.
 func spread(width int, left, mid, right string) string {
-	l, m, r := len([]rune(left)), len([]rune(mid)), len([]rune(right))
+	l, m, r := ansi.StringWidth(left), ansi.StringWidth(mid), ansi.StringWidth(right)
 	gap := width - l - m - r
 	if gap < 2 {
 		return clip(left+"  "+mid+"  "+right, width)
@@ -282,10 +283,10 @@ func spread(width int, left, mid, right string) string {
 	return left + strings.Repeat(" ", gap/2) + mid + strings.Repeat(" ", gap-gap/2) + right
 }
 
+// clip cuts s to width terminal cells.
 func clip(s string, width int) string {
-	rs := []rune(s)
-	if len(rs) > width {
-		return string(rs[:width])
+	if ansi.StringWidth(s) > width {
+		return ansi.Truncate(s, width, "")
 	}
 	return s
 }
