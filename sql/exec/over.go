@@ -45,9 +45,17 @@ func (f *overAggFunc) Open(rc *datastream.RuntimeContext) error {
 	return err
 }
 
-func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], _ datastream.Collector[*vector.Chunk]) error {
+func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
 	if isRetract(r.kind) {
 		return nil // the input is insert-only
+	}
+	if f.spec.ProcTime {
+		// Processing time: the row goes out now, after the rows before it.
+		now := ctx.TimerService().CurrentProcessingTime()
+		st, _ := f.st.Value()
+		st.Pending = append(slices.Clone(st.Pending), overRow{TS: now, Row: f.codec.encode(r.vals)})
+		f.st.Update(st)
+		return f.fire(now, out)
 	}
 	ts, ok := r.vals[f.spec.TimeCol].(types.TimestampValue)
 	if !ok {
@@ -65,6 +73,11 @@ func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[s
 }
 
 func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+	return f.fire(ts, out)
+}
+
+// fire emits the pending rows of times up to ts, in time order.
+func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) error {
 	st, ok := f.st.Value()
 	if !ok {
 		return nil

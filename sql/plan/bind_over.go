@@ -225,13 +225,11 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 			}
 			return nil, nil, nil, errorf(at, "OVER windows' ordering in stream mode must be defined on a time attribute, ascending")
 		}
-		if orderExprs[0].Type.TimeAttr == types.ProcTime {
-			return nil, nil, nil, errorf(w.OrderBy[0], "OVER windows ordered by a processing-time attribute are not supported yet; order by the rowtime attribute")
-		}
 		if !in.Changelog.IsInsertOnly() {
 			return nil, nil, nil, errorf(w, "OVER aggregation over an updating input is not supported")
 		}
-		spec := &OverSpec{Partition: part, TimeCol: order[0].Col, Preceding: -1, Calls: calls2}
+		spec := &OverSpec{Partition: part, TimeCol: order[0].Col, Preceding: -1, Calls: calls2,
+			ProcTime: orderExprs[0].Type.TimeAttr == types.ProcTime}
 		if err := bindFrame(w, spec); err != nil {
 			return nil, nil, nil, err
 		}

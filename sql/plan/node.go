@@ -368,6 +368,10 @@ type OverSpec struct {
 	// rows whose frames it changes, as a retract stream. ROWS frames only.
 	Updating bool      `json:",omitempty"`
 	Order    []SortKey `json:",omitempty"`
+	// ProcTime orders by a processing-time attribute: each row goes out
+	// as it arrives, its frame the rows before it (ROWS) or those that
+	// arrived within the RANGE interval.
+	ProcTime bool `json:",omitempty"`
 }
 
 // SetOpSpec is INTERSECT or EXCEPT [ALL] of two inputs of equal columns.
