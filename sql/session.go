@@ -136,6 +136,10 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 		return okResult, s.catalog.CreateDatabase(st.Name, st.IfNotExists)
 	case *ast.CreateCatalog:
 		return nil, fmt.Errorf("CREATE CATALOG is not supported: the session has the in-memory catalog %s only", catalog.DefaultCatalog)
+	case *ast.CompilePlan:
+		return s.compilePlan(ctx, st)
+	case *ast.ExecutePlan:
+		return s.executePlan(ctx, st)
 	case *ast.AlterTable:
 		return s.alterTable(st)
 	case *ast.AlterView:

@@ -252,6 +252,21 @@ func (p *printer) stmt(s Stmt) {
 			p.w(" WITH ")
 			p.properties(s.Options)
 		}
+	case *CompilePlan:
+		p.w("COMPILE ")
+		if s.Execute {
+			p.w("AND EXECUTE ")
+		}
+		p.w("PLAN ")
+		p.stringLit(s.File)
+		if s.IfNotExists {
+			p.w(" IF NOT EXISTS")
+		}
+		p.w(" FOR ")
+		p.stmt(s.Stmt)
+	case *ExecutePlan:
+		p.w("EXECUTE PLAN ")
+		p.stringLit(s.File)
 	case *AlterTable:
 		p.alterTable(s)
 	case *AlterView:

@@ -340,6 +340,10 @@ func children(n Node) []Node {
 		}
 		c.idents(n.Columns)
 		c.add(n.To)
+	case *CompilePlan:
+		c.add(n.File, n.Stmt)
+	case *ExecutePlan:
+		c.add(n.File)
 	case *AlterView:
 		c.add(n.Name, n.NewName, n.Query)
 	case *AlterDatabase:

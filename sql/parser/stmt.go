@@ -49,11 +49,16 @@ func (p *parser) parseStmt() ast.Stmt {
 		return p.parseExplain()
 	case "ALTER":
 		return p.parseAlter()
-	case "ANALYZE", "COMPILE", "LOAD", "UNLOAD", "ADD", "REMOVE", "TRUNCATE", "CALL":
+	case "COMPILE":
+		return p.parseCompilePlan()
+	case "ANALYZE", "LOAD", "UNLOAD", "ADD", "REMOVE", "TRUNCATE", "CALL":
 		p.failAt(p.pos(), "%s statements are not supported yet", p.tok().upper)
 	case "EXECUTE":
 		loc := p.loc()
 		p.advance()
+		if p.acceptKw("PLAN") {
+			return &ast.ExecutePlan{Loc: loc, File: p.parseStringLit("the plan's file as a string literal")}
+		}
 		p.expectKwSeq("STATEMENT", "SET")
 		return p.parseStatementSetBody(loc, ast.ExecuteStatementSet)
 	case "BEGIN":
@@ -250,4 +255,28 @@ func explainable(s ast.Stmt) bool {
 		return true
 	}
 	return false
+}
+
+// parseCompilePlan parses COMPILE [AND EXECUTE] PLAN 'file' [IF NOT EXISTS]
+// FOR INSERT … | FOR STATEMENT SET BEGIN … END.
+func (p *parser) parseCompilePlan() ast.Stmt {
+	c := &ast.CompilePlan{Loc: p.loc()}
+	p.advance()
+	c.Execute = p.acceptKwSeq("AND", "EXECUTE")
+	p.expectKw("PLAN")
+	c.File = p.parseStringLit("the plan's file as a string literal")
+	c.IfNotExists = p.acceptKwSeq("IF", "NOT", "EXISTS")
+	p.expectKw("FOR")
+	switch {
+	case p.isKw("INSERT"):
+		c.Stmt = p.parseInsert()
+	case p.isKwSeq("STATEMENT", "SET"):
+		loc := p.loc()
+		p.advance()
+		p.advance()
+		c.Stmt = p.parseStatementSetBody(loc, ast.BareStatementSet)
+	default:
+		p.failExpected("INSERT or STATEMENT SET (only INSERT statements can be compiled into a plan)")
+	}
+	return c
 }

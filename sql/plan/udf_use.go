@@ -1,0 +1,51 @@
+package plan
+
+// UserFunction returns the name of a Go user-defined function the node
+// calls (a scalar or table function in an expression, an aggregate
+// function), or "": such a plan cannot be written as data, as the
+// functions are Go code.
+func (n *Node) UserFunction() string {
+	var exprs []*Expr
+	if s := n.Scan; s != nil {
+		exprs = append(append(exprs, s.Computed...), s.Watermark, s.Filter)
+	}
+	for _, row := range n.Values {
+		exprs = append(exprs, row...)
+	}
+	if c := n.Calc; c != nil {
+		exprs = append(append(exprs, c.Projects...), c.Filter)
+	}
+	if j := n.Join; j != nil {
+		exprs = append(exprs, j.Condition)
+	}
+	if u := n.Unnest; u != nil {
+		exprs = append(exprs, u.Expr)
+	}
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		name := ""
+		e.Visit(func(x *Expr) {
+			if x.UDF != nil && name == "" {
+				name = x.UDF.Name
+			}
+		})
+		if name != "" {
+			return name
+		}
+	}
+	var calls []AggCall
+	if n.Agg != nil {
+		calls = n.Agg.Calls
+	}
+	if n.Over != nil {
+		calls = append(calls, n.Over.Calls...)
+	}
+	for _, c := range calls {
+		if c.UDAF != nil {
+			return c.Func
+		}
+	}
+	return ""
+}
