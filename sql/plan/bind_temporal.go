@@ -43,7 +43,21 @@ func (b *binder) temporal(j *ast.Join, asOf ast.Expr, n, l, r *Node, ls, sc *sco
 	if tj.ProcTime && lookupConnector(t) {
 		return b.lookup(j, n, l, t, tn, x.Index, sc)
 	}
-	if t == nil || len(t.PrimaryKey) == 0 {
+	var pk []string
+	if t != nil {
+		pk = t.PrimaryKey
+	} else {
+		// A view: versioned when it keeps the last row per key by the
+		// rowtime; the join then reads the rows it deduplicates.
+		base, keys, ok := b.versionedView(r)
+		if !ok {
+			return errorf(tn, "'%s' is a view that is not versioned: a temporal join needs a table with a primary key, or a view of the last row per key, "+
+				"SELECT … FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rowtime DESC) AS rn FROM t) WHERE rn = 1", tn.Name.Last().Name)
+		}
+		n.Inputs[1], r, pk = base, base, keys
+		tj.RightTime = base.RowtimeIndex()
+	}
+	if len(pk) == 0 {
 		return errorf(tn, "temporal table join requires a primary key on the versioned table '%s'", tn.Name.Last().Name)
 	}
 	if !tj.ProcTime && tj.RightTime < 0 {
@@ -67,10 +81,10 @@ func (b *binder) temporal(j *ast.Join, asOf ast.Expr, n, l, r *Node, ls, sc *sco
 			keyed[r.Columns[bb-nl].Name] = true
 		}
 	}
-	for _, k := range t.PrimaryKey {
+	for _, k := range pk {
 		if !keyed[k] {
 			return errorf(j, "temporal table join requires an equality condition on the primary key column '%s' of '%s' (primary key %s)",
-				k, tn.Name.Last().Name, strings.Join(t.PrimaryKey, ", "))
+				k, tn.Name.Last().Name, strings.Join(pk, ", "))
 		}
 	}
 	n.Join.Temporal = tj
@@ -175,4 +189,86 @@ func LookupKeys(j *JoinSpec, leftTypes []types.Type, nl int) (left []*Expr, righ
 		}
 	}
 	return left, right
+}
+
+// versionedView recognizes a versioned view, as Flink does: projections
+// over the last row per key by the rowtime (ROW_NUMBER() OVER (PARTITION
+// BY keys ORDER BY rowtime DESC) = 1 over an insert-only input). It
+// returns the view's rows before the deduplication (the versions, with
+// their rowtime) in the view's columns, and the names of the key columns:
+// the view's primary key.
+func (b *binder) versionedView(r *Node) (*Node, []string, bool) {
+	var calcs []*Node // from r down
+	cur := r
+	for cur.Op == OpCalc {
+		calcs = append(calcs, cur)
+		cur = cur.Inputs[0]
+	}
+	if cur.Op != OpRank || cur.Rank == nil {
+		return nil, nil, false
+	}
+	rank, in := cur.Rank, cur.Inputs[0]
+	rn := len(cur.Columns) - 1
+	if rank.Func != "ROW_NUMBER" || rank.Limit != 1 || len(rank.Order) != 1 || !rank.Order[0].Desc ||
+		!in.Changelog.IsInsertOnly() || in.Columns[rank.Order[0].Col].Type.TimeAttr != types.RowTime {
+		return nil, nil, false
+	}
+	// down follows column col of calcs[k]'s input down to the Rank's
+	// output (-1 through a computed column).
+	down := func(k, col int) int {
+		for m := k + 1; m < len(calcs); m++ {
+			p := calcs[m].Calc.Projects[col]
+			if p.Kind != ColRef {
+				return -1
+			}
+			col = p.Index
+		}
+		return col
+	}
+	for k, c := range calcs {
+		// The only filter allowed is the one on the row number, which the
+		// Rank applies.
+		if c.Calc.Filter != nil {
+			for col := range c.Calc.Filter.Cols(nil) {
+				if down(k, col) != rn {
+					return nil, nil, false
+				}
+			}
+		}
+	}
+	projects := make([]*Expr, len(r.Columns))
+	cols := cloneCols(r.Columns)
+	var keys []string
+	hasTime := false
+	for i := range r.Columns {
+		s := i
+		if len(calcs) > 0 {
+			p := calcs[0].Calc.Projects[i]
+			if p.Kind != ColRef {
+				return nil, nil, false
+			}
+			s = down(0, p.Index)
+		}
+		if s < 0 || s == rn {
+			return nil, nil, false
+		}
+		projects[i] = NewCol(s, in.Columns[s].Type)
+		cols[i].Type = in.Columns[s].Type
+		if contains(intStrings(rank.Partition), itoa(s)) {
+			keys = append(keys, r.Columns[i].Name)
+		}
+		hasTime = hasTime || s == rank.Order[0].Col
+	}
+	if len(keys) != len(rank.Partition) || !hasTime {
+		return nil, nil, false
+	}
+	return b.calc(in, projects, nil, cols), keys, true
+}
+
+func intStrings(xs []int) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = itoa(x)
+	}
+	return out
 }
