@@ -91,6 +91,9 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 			for j, col := range c.Args {
 				args[j] = row[col]
 			}
+			if c.Distinct && !a.distinctChange(i, udafDistinctKey(args), retract, prefix) {
+				continue
+			}
 			if err := udafAdd(&g.Accs[i], c, args, retract); err != nil {
 				return err
 			}
@@ -127,25 +130,46 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 // call i.
 func (a *aggregator) addValue(g *groupAcc, i int, v any, retract bool, prefix string) error {
 	c := a.calls[i]
-	if c.Distinct {
-		k := countKey(prefix, i, v)
-		n, _ := a.counts.Get(k)
-		if retract {
-			n--
-		} else {
-			n++
-		}
-		if n <= 0 {
-			a.counts.Remove(k)
-		} else {
-			a.counts.Put(k, n)
-		}
-		// Only the first occurrence counts, only the last retracts.
-		if retract && n != 0 || !retract && n != 1 {
-			return nil
-		}
+	if c.Distinct && !a.distinctChange(i, v, retract, prefix) {
+		return nil
 	}
 	return a.addOne(&g.Accs[i], c, i, v, retract, prefix)
+}
+
+// distinctChange counts an occurrence of value v of DISTINCT call i in or
+// out and reports whether it changes the distinct values: only the first
+// occurrence adds, only the last retracts.
+func (a *aggregator) distinctChange(i int, v any, retract bool, prefix string) bool {
+	k := countKey(prefix, i, v)
+	n, _ := a.counts.Get(k)
+	if retract {
+		n--
+	} else {
+		n++
+	}
+	if n <= 0 {
+		a.counts.Remove(k)
+	} else {
+		a.counts.Put(k, n)
+	}
+	return retract && n == 0 || !retract && n == 1
+}
+
+// udafDistinctKey is the DISTINCT key of a user-defined aggregate's
+// arguments (NULLs included: the function sees them).
+func udafDistinctKey(args []any) string {
+	var b strings.Builder
+	for i, v := range args {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		if v == nil {
+			b.WriteString("\x01N")
+			continue
+		}
+		b.WriteString(valueKey(v))
+	}
+	return b.String()
 }
 
 func (a *aggregator) addOne(acc *aggAcc, c plan.AggCall, i int, v any, retract bool, prefix string) error {

@@ -115,6 +115,9 @@ func (a *aggregator) addAt(g *groupAcc, c *vector.Chunk, at int, retract bool, p
 			for j, col := range call.Args {
 				args[j] = c.Cols[col].Get(at)
 			}
+			if call.Distinct && !a.distinctChange(i, udafDistinctKey(args), retract, prefix) {
+				continue
+			}
 			if err := udafAdd(acc, *call, args, retract); err != nil {
 				return err
 			}

@@ -211,9 +211,6 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 
 // udafCall binds a call of a Go aggregate function.
 func (a *aggCtx) udafCall(f *ast.FuncCall, u *functions.AggregateUDF, call AggCall, inner *exprCtx) (*Expr, error) {
-	if call.Distinct {
-		return nil, errorf(f, "DISTINCT is not supported with the user-defined aggregate %s", u.Name)
-	}
 	call.Func, call.UDAF = u.Name, u
 	var argTypes []types.Type
 	for _, arg := range f.Args {
@@ -244,7 +241,7 @@ func (a *aggCtx) udafCall(f *ast.FuncCall, u *functions.AggregateUDF, call AggCa
 	}
 	call.Type = t
 	for i, c := range a.calls {
-		if c.UDAF == u && c.Filter == call.Filter && fmt.Sprint(c.Args) == fmt.Sprint(call.Args) {
+		if c.UDAF == u && c.Filter == call.Filter && c.Distinct == call.Distinct && fmt.Sprint(c.Args) == fmt.Sprint(call.Args) {
 			return NewCol(a.callBase+i, c.Type), nil
 		}
 	}

@@ -134,7 +134,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		if fn == "LEAD" {
 			return nil, nil, nil, errorf(c, "LEAD is not supported in streaming OVER aggregations (as in Flink): a row would wait for the rows after it")
 		}
-		if !isRank && !aggregateNames[fn] && fn != "LAG" {
+		if !isRank && !aggregateNames[fn] && fn != "LAG" && b.udaf(c) == nil {
 			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX",
 				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "LAG"}))
 		}
@@ -151,6 +151,27 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 			star := len(c.Args) == 1
 			if star {
 				_, star = c.Args[0].(*ast.Star)
+			}
+			if u := b.udaf(c); u != nil && !aggregateNames[fn] {
+				// A Go aggregate function over the frame.
+				call.Func, call.UDAF = u.Name, u
+				var argTypes []types.Type
+				for _, arg := range c.Args {
+					i, x, err := colOf(arg)
+					if err != nil {
+						return nil, nil, nil, err
+					}
+					t := x.Type
+					t.TimeAttr = types.NoTimeAttr
+					argTypes, call.Args = append(argTypes, t), append(call.Args, i)
+				}
+				t, err := u.Resolve(argTypes)
+				if err != nil {
+					return nil, nil, nil, errorf(c, "%v", err)
+				}
+				call.Type = t
+				calls2 = append(calls2, call)
+				continue
 			}
 			switch {
 			case fn == "LAG":
