@@ -183,6 +183,23 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 			case star && fn == "COUNT":
 			case star:
 				return nil, nil, nil, errorf(c, "%s(*) is not allowed; only COUNT(*)", fn)
+			case fn == "LISTAGG" && len(c.Args) == 2:
+				// LISTAGG(x, separator): the separator a character literal.
+				i, x, err := colOf(c.Args[0])
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				j, sep, err := colOf(c.Args[1])
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				if sep.Kind != Literal || !sep.Type.IsCharacter() {
+					return nil, nil, nil, errorf(c.Args[1], "the separator of LISTAGG must be a character literal")
+				}
+				t := x.Type
+				t.TimeAttr = types.NoTimeAttr
+				argTypes = append(argTypes, t, sep.Type)
+				call.Args = []int{i, j}
 			case len(c.Args) != 1:
 				return nil, nil, nil, errorf(c, "%s takes one argument, got %d", fn, len(c.Args))
 			default:
