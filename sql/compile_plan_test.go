@@ -78,6 +78,25 @@ func TestCompileAndExecutePlan(t *testing.T) {
 		t.Errorf("force-recompile kept the old plan")
 	}
 
+	// A function created from a registered Go class goes into the plan by
+	// its class name.
+	if err := RegisterFunctionClass("test.plan.Triple", func(x int32) int32 { return 3 * x }); err != nil {
+		t.Fatal(err)
+	}
+	classPlan := filepath.Join(dir, "class.json")
+	if _, err := s.Execute(ctx, "CREATE FUNCTION triple AS 'test.plan.Triple'; COMPILE PLAN '"+classPlan+"' FOR INSERT INTO out1 SELECT triple(a), 1 FROM g WHERE a = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(classPlan); !strings.Contains(string(data), `"udf_class": "test.plan.Triple"`) {
+		t.Errorf("the plan does not name the function's class:\n%s", data)
+	}
+	if _, err := fresh.Execute(ctx, "EXECUTE PLAN '"+classPlan+"'"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Execute(ctx, "SELECT k FROM back1 WHERE n = 1"); err != nil || !strings.Contains(rowsText(r), "6") {
+		t.Errorf("the class function from the plan: %v %v", err, r)
+	}
+
 	// Errors.
 	if err := s.RegisterScalarFunction("twice", func(x int32) int32 { return 2 * x }); err != nil {
 		t.Fatal(err)

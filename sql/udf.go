@@ -116,15 +116,33 @@ func classFunction(name, class, language string) (*catalog.Function, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.Table = &functions.UDF{Name: name, Resolve: u.resolve}
+		f.Table = &functions.UDF{Name: name, Resolve: u.resolve, Class: class}
 		return f, nil
 	}
 	u, err := newScalarUDF(name, cf.fn)
 	if err != nil {
 		return nil, err
 	}
+	u.Class = class
 	f.Scalar = u
 	return f, nil
+}
+
+func init() {
+	// Plans read from data (EXECUTE PLAN) find their functions by class.
+	functions.ClassResolver = func(class, name string) (*functions.UDF, error) {
+		f, err := classFunction(name, class, "")
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case f.Scalar != nil:
+			return f.Scalar, nil
+		case f.Table != nil:
+			return f.Table, nil
+		}
+		return nil, fmt.Errorf("function %s: no Go function is registered as class '%s' (sql.RegisterFunctionClass)", name, class)
+	}
 }
 
 // isBuiltinAggregate reports whether name is a built-in aggregate, which

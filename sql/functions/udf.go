@@ -1,6 +1,10 @@
 package functions
 
-import "github.com/eddy-streams/eddy/sql/types"
+import (
+	"fmt"
+
+	"github.com/eddy-streams/eddy/sql/types"
+)
 
 // UDF is a user-defined function held by the session's catalog rather than
 // the built-in registry. The binder and the executor resolve a call of it
@@ -12,6 +16,23 @@ type UDF struct {
 	// Resolve returns the call for the argument types, or an error naming
 	// the accepted signature.
 	Resolve func(args []types.Type) (*Resolved, error)
+	// Class is the class name a function made by CREATE FUNCTION … AS
+	// 'class' was registered under in Go ("" for one registered on a
+	// session directly): a plan written as data names the function by it.
+	Class string
+}
+
+// ClassResolver makes the function named name from the Go function
+// registered under class; package sql sets it. Plans read from data
+// resolve their functions through it.
+var ClassResolver func(class, name string) (*UDF, error)
+
+// ResolveClass returns the function of class for a plan read from data.
+func ResolveClass(class, name string) (*UDF, error) {
+	if ClassResolver == nil {
+		return nil, fmt.Errorf("function %s: no Go function class %q is registered", name, class)
+	}
+	return ClassResolver(class, name)
 }
 
 // NewResolved wraps a kernel written outside this package (user-defined

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/types"
 )
 
@@ -182,11 +183,20 @@ type exprJSON struct {
 	Value *string `json:"value,omitempty"`
 	Args  []*Expr `json:"args,omitempty"`
 	Try   bool    `json:"try,omitempty"`
+	// UDFClass names a user-defined function's Go class (see
+	// functions.UDF.Class).
+	UDFClass string `json:"udf_class,omitempty"`
 	typeJSON
 }
 
 func (e *Expr) MarshalJSON() ([]byte, error) {
 	j := exprJSON{Kind: e.Kind.String(), Index: e.Index, Func: e.Func, Args: e.Args, Try: e.Try, typeJSON: encodeType(e.Type)}
+	if e.UDF != nil {
+		if e.UDF.Class == "" {
+			return nil, fmt.Errorf("the Go function %s was registered on the session, not under a class name (sql.RegisterFunctionClass), so a plan cannot name it", e.UDF.Name)
+		}
+		j.UDFClass = e.UDF.Class
+	}
 	if e.Kind == Literal && e.Value != nil {
 		if !literalEncodable(e.Type) {
 			return nil, fmt.Errorf("literal of type %s cannot be serialized", e.Type)
@@ -216,6 +226,11 @@ func (e *Expr) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = Expr{Kind: ExprKind(kind), Type: t, Index: j.Index, Func: j.Func, Args: j.Args, Try: j.Try}
+	if j.UDFClass != "" {
+		if e.UDF, err = functions.ResolveClass(j.UDFClass, j.Func); err != nil {
+			return err
+		}
+	}
 	if e.Kind == Literal && j.Value != nil {
 		if e.Value, err = parseLiteral(t, *j.Value); err != nil {
 			return err

@@ -1,9 +1,9 @@
 package plan
 
 // UserFunction returns the name of a Go user-defined function the node
-// calls (a scalar or table function in an expression, an aggregate
-// function), or "": such a plan cannot be written as data, as the
-// functions are Go code.
+// calls that a plan written as data cannot name (a scalar or table
+// function registered on the session rather than under a class name, an
+// aggregate function), or "".
 func (n *Node) UserFunction() string {
 	var exprs []*Expr
 	if s := n.Scan; s != nil {
@@ -27,7 +27,7 @@ func (n *Node) UserFunction() string {
 		}
 		name := ""
 		e.Visit(func(x *Expr) {
-			if x.UDF != nil && name == "" {
+			if x.UDF != nil && x.UDF.Class == "" && name == "" {
 				name = x.UDF.Name
 			}
 		})
