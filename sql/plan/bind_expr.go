@@ -24,6 +24,10 @@ type exprCtx struct {
 	noAgg string
 	// over maps the OVER calls of a SELECT to their columns (bind_over.go).
 	over map[*ast.FuncCall]int
+	// bound holds expressions bound before the clause: subqueries joined
+	// to the query, and the aggregates of a query whose HAVING or select
+	// list holds subqueries (bind_subquery.go).
+	bound map[ast.Expr]*Expr
 }
 
 // aggregateNames are the aggregate functions Eddy runs.
@@ -59,6 +63,12 @@ func (b *binder) hasAgg(e ast.Expr) bool {
 		switch n := n.(type) {
 		case *ast.SubqueryExpr, *ast.ExistsExpr:
 			return false
+		case *ast.InExpr, *ast.QuantifiedExpr:
+			// The subquery's aggregates are its own; the operand's are ours.
+			if x, q := subqueryOperand(n.(ast.Expr)); q != nil {
+				found = b.hasAgg(x)
+				return false
+			}
 		case *ast.FuncCall:
 			if b.isAggCall(n) || auxWindowFunc(n) != "" {
 				found = true
@@ -72,6 +82,9 @@ func (b *binder) hasAgg(e ast.Expr) bool {
 
 // bind binds e.
 func (c *exprCtx) bind(e ast.Expr) (*Expr, error) {
+	if x, ok := c.bound[e]; ok {
+		return x.Clone(), nil
+	}
 	if c.agg != nil {
 		return c.agg.bind(c, e)
 	}
@@ -176,7 +189,7 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 		return c.call(e, name, args...)
 	case *ast.InExpr:
 		if e.Query != nil {
-			return nil, errorf(e, "IN with a subquery is not supported yet")
+			return nil, subqueryNotSupported(e, c.noAgg)
 		}
 		args, err := c.bindAll(append([]ast.Expr{e.X}, e.List...))
 		if err != nil {
@@ -348,7 +361,7 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 		}
 		return c.call(e, "ITEM", args...)
 	case *ast.SubqueryExpr, *ast.ExistsExpr, *ast.QuantifiedExpr:
-		return nil, errorf(e, "subqueries in expressions are not supported yet")
+		return nil, subqueryNotSupported(e, c.noAgg)
 	case *ast.NamedArg:
 		return nil, errorf(e, "named argument '%s' is only allowed in table function calls", e.Name.Name)
 	case *ast.DescriptorExpr, *ast.TableArg:

@@ -23,6 +23,13 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 			return nil, err
 		}
 	}
+	return b.bindSelectOver(sel, n, sc)
+}
+
+// bindSelectOver binds a SELECT block over its bound FROM (n, with scope
+// sc): a decorrelated subquery's FROM is joined with the outer values it
+// refers to first (decorrelate.go).
+func (b *binder) bindSelectOver(sel *ast.Select, n *Node, sc *scope) (*Node, error) {
 	where := sel.Where
 	if where != nil && hasSubquery(where) {
 		var rest []ast.Expr
@@ -70,7 +77,7 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 				return nil, errorf(calls[0], "OVER windows in a query with GROUP BY or aggregates are not supported yet; aggregate in a subquery")
 			}
 		}
-		out, err = b.bindAggregate(sel, n, sc)
+		out, err = b.bindGroupedWithSubqueries(sel, n, sc)
 	} else {
 		out, err = b.bindProjection(sel, n, sc)
 	}
@@ -148,7 +155,11 @@ func (b *binder) bindProjection(sel *ast.Select, n *Node, sc *scope) (*Node, err
 	if err != nil {
 		return nil, err
 	}
-	ctx := &exprCtx{b: b, scope: sc, noAgg: "here"}
+	n, sc, bound, err := b.joinItemSubqueries(items, n, sc)
+	if err != nil {
+		return nil, err
+	}
+	ctx := &exprCtx{b: b, scope: sc, noAgg: "here", bound: bound}
 	if calls := overCalls(items); len(calls) > 0 {
 		if n, ctx.scope, ctx.over, err = b.bindOver(calls, sel.Windows, n, sc); err != nil {
 			return nil, err
