@@ -13,11 +13,18 @@ import (
 // outside subqueries.
 func overCalls(items []selectItem) []*ast.FuncCall {
 	var calls []*ast.FuncCall
-	for _, it := range items {
-		ast.Inspect(it.expr, func(n ast.Node) bool {
+	var visit func(e ast.Expr)
+	visit = func(e ast.Expr) {
+		ast.Inspect(e, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.SubqueryExpr, *ast.ExistsExpr:
 				return false
+			case *ast.InExpr, *ast.QuantifiedExpr:
+				// The subquery's calls are its own; the operand's are ours.
+				if x, q := subqueryOperand(n.(ast.Expr)); q != nil {
+					visit(x)
+					return false
+				}
 			case *ast.FuncCall:
 				if n.Over != nil {
 					calls = append(calls, n)
@@ -25,6 +32,9 @@ func overCalls(items []selectItem) []*ast.FuncCall {
 			}
 			return true
 		})
+	}
+	for _, it := range items {
+		visit(it.expr)
 	}
 	return calls
 }
