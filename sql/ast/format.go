@@ -854,7 +854,7 @@ func exprPrec(e Expr) int {
 			return precNot
 		}
 		return precUnary
-	case *IsExpr:
+	case *IsExpr, *IsJSONExpr:
 		return precIs
 	case *QuantifiedExpr:
 		return precCompare
@@ -1158,6 +1158,9 @@ func (p *printer) expr(e Expr, minPrec int) {
 		p.w(string(e.Kind), " (")
 		p.exprs(e.Items)
 		p.w(")")
+	case *JSONValueExpr, *JSONQueryExpr, *JSONExistsExpr, *JSONObjectExpr, *JSONArrayExpr,
+		*JSONObjectAggExpr, *JSONArrayAggExpr, *IsJSONExpr:
+		p.jsonExpr(e)
 	default:
 		fmt.Fprintf(p, "<%T>", e)
 	}
@@ -1191,8 +1194,10 @@ func (p *printer) funcName(f *FuncCall) {
 				return
 			}
 		}
-		// Reserved function names (COUNT, LEFT, HOUR) are written bare.
-		if (IsReservedFunctionName(name) || IsNiladicFunction(name)) && isWord(name) {
+		// Reserved function names (COUNT, LEFT, HOUR) are written bare, but
+		// not those that would read back as JSON clause syntax.
+		if (IsReservedFunctionName(name) || IsNiladicFunction(name)) && isWord(name) &&
+			!JSONFunctionNames[strings.ToUpper(name)] {
 			p.w(name)
 			return
 		}

@@ -77,6 +77,10 @@ func isNilNode(n Node) bool {
 		return n == nil
 	case *CreateTable:
 		return n == nil
+	case *JSONOnClause:
+		return n == nil
+	case *JSONKeyValue:
+		return n == nil
 	}
 	return false
 }
@@ -209,6 +213,29 @@ func children(n Node) []Node {
 		c.add(n.X, n.Field)
 	case *GroupingSet:
 		c.exprs(n.Items)
+	case *JSONValueExpr:
+		c.add(n.X, n.Path, n.Returning, n.OnEmpty, n.OnError)
+	case *JSONQueryExpr:
+		c.add(n.X, n.Path, n.Returning, n.OnEmpty, n.OnError)
+	case *JSONExistsExpr:
+		c.add(n.X, n.Path, n.OnError)
+	case *JSONOnClause:
+		c.add(n.Default)
+	case *JSONObjectExpr:
+		for _, m := range n.Members {
+			c.add(m)
+		}
+	case *JSONKeyValue:
+		c.add(n.Key, n.Value)
+	case *JSONArrayExpr:
+		c.exprs(n.Elems)
+	case *JSONObjectAggExpr:
+		c.add(n.Member)
+	case *JSONArrayAggExpr:
+		c.add(n.X)
+		c.orderItems(n.OrderBy)
+	case *IsJSONExpr:
+		c.add(n.X)
 
 	// queries
 	case *Query:

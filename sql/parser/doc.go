@@ -14,7 +14,12 @@
 // an error instead of exhausting the stack, and no input makes the parser
 // panic.
 //
-// Not supported yet: MATCH_RECOGNIZE, JSON function
-// clauses (RETURNING, ON EMPTY), charset prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT
-// NULLS, TABLESAMPLE.
+// The SQL/JSON functions (JSON_VALUE, JSON_QUERY, JSON_EXISTS, JSON_OBJECT,
+// JSON_ARRAY, JSON_OBJECTAGG, JSON_ARRAYAGG) and IS [NOT] JSON have clause
+// syntax of their own (json.go).
+//
+// Not supported yet: MATCH_RECOGNIZE, the PASSING and FORMAT JSON clauses
+// of the JSON functions and the k : v member form of JSON_OBJECT, charset
+// prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT NULLS,
+// TABLESAMPLE.
 package parser

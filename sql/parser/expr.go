@@ -113,6 +113,9 @@ func (p *parser) parseInfix(left ast.Expr, minPrec int) (ast.Expr, bool) {
 			return nil, false
 		}
 		p.i += distinctAt
+		if p.acceptKw("JSON") {
+			return p.parseIsJSON(loc, left, not), true
+		}
 		is := &ast.IsExpr{Loc: loc, X: left, Not: not}
 		switch {
 		case p.acceptKw("NULL"):
@@ -552,6 +555,10 @@ func (p *parser) parseKeywordExpr() ast.Expr {
 			}
 			p.expectOp(")")
 			return r
+		}
+	case "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS", "JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG":
+		if call {
+			return p.parseJSONFunction()
 		}
 	case "DESCRIPTOR":
 		if call {

@@ -265,6 +265,13 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 		return castTo(e, x, t, e.Try)
 	case *ast.FuncCall:
 		return c.funcCall(e)
+	case ast.CallForm:
+		// JSON functions: their clauses become constant arguments.
+		return c.bind(e.CallForm())
+	case *ast.JSONObjectAggExpr:
+		return nil, errorf(e, "JSON_OBJECTAGG is not supported yet")
+	case *ast.JSONArrayAggExpr:
+		return nil, errorf(e, "JSON_ARRAYAGG is not supported yet")
 	case *ast.ExtractExpr:
 		x, err := c.bind(e.X)
 		if err != nil {
