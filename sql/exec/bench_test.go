@@ -210,3 +210,18 @@ func BenchmarkSessionWindow(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 }
+
+// BenchmarkExchangeGroups splits a chunk into runs of rows per key for a
+// hash exchange in front of a join (chunkGroupsFunc): 100 keys, so an
+// element stands for about ten rows.
+func BenchmarkExchangeGroups(b *testing.B) {
+	c := benchChunk(vector.DefaultChunkSize)
+	b.ReportAllocs()
+	f := &chunkGroupsFunc{keys: []int{0}}
+	out := &discard[*keyedRow]{}
+	for b.Loop() {
+		if err := f.ProcessElement(c, nil, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

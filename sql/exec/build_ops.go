@@ -18,11 +18,11 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		if n.Join.Lookup != nil {
 			return b.lookupJoin(n, outTypes)
 		}
-		l, err := b.keyed(n.Inputs[0])
+		l, err := b.joinInput(n, n.Inputs[0])
 		if err != nil {
 			return nil, err
 		}
-		r, err := b.keyed(n.Inputs[1])
+		r, err := b.joinInput(n, n.Inputs[1])
 		if err != nil {
 			return nil, err
 		}

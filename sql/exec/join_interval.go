@@ -1,41 +1,47 @@
 package exec
 
 import (
-	"slices"
-
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/sql/plan"
-	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
 	"github.com/eddy-streams/eddy/state"
 )
 
-// intervalRec is a buffered row of an interval join: its multiplicity
-// and the watermark after which no row of the other side can match it.
-type intervalRec struct {
-	Count  int64
+// intervalEntry is a buffered row of an interval join (one entry per
+// copy): the row in package vector's row format and the watermark after
+// which no row of the other side can match it.
+type intervalEntry struct {
+	Row    string
 	Expire int64
 	// Matched records, for the preserved side of an outer join, that the
 	// row joined at least once.
 	Matched bool
 }
 
-// intervalJoinFunc is an inner interval join of two insert-only inputs
-// keyed by the join keys: each row joins with the other side's buffered
-// rows that pass the condition (which holds the time bounds) and is
-// buffered until the watermark passes the last time a row of the other
-// side could match it: for a left row at t, t - Lower; for a right row,
-// t + Upper. An outer join emits a preserved row padded with NULLs when
-// it expires without having matched. The output is insert-only.
+// intervalJoinFunc is an interval join of two insert-only inputs keyed by
+// the join keys: each row joins with the other side's buffered rows that
+// pass the condition (which holds the time bounds) and is buffered, in
+// keyed list state, until the watermark passes the last time a row of the
+// other side could match it: for a left row at t, t - Lower; for a right
+// row, t + Upper. An outer join emits a preserved row padded with NULLs
+// when it expires without having matched. The output is insert-only.
+//
+// Like the regular join it takes runs of rows of one key and keeps rows
+// typed: the candidates of a run are evaluated as one chunk.
 type intervalJoinFunc struct {
 	joinBase
-	left, right state.MapState[string, intervalRec]
+	left, right state.ListState[intervalEntry]
+	adds        []intervalEntry
+	updated     []intervalEntry
+	keep        []intervalEntry
 }
 
 func (f *intervalJoinFunc) Open(rc *datastream.RuntimeContext) error {
 	var err error
-	f.left, f.right, err = sideStates[intervalRec](rc)
-	if err != nil {
+	if f.left, err = datastream.GetListState(rc, state.List[intervalEntry]("left")); err != nil {
+		return err
+	}
+	if f.right, err = datastream.GetListState(rc, state.List[intervalEntry]("right")); err != nil {
 		return err
 	}
 	return f.openBase()
@@ -49,85 +55,89 @@ func (f *intervalJoinFunc) ProcessElement2(r *keyedRow, ctx *datastream.KeyedCon
 	return f.process(r, false, ctx, out)
 }
 
+// process joins a run of rows of one key from side isLeft.
 func (f *intervalJoinFunc) process(r *keyedRow, isLeft bool, ctx *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
-	if isRetract(r.kind) {
-		return nil // the inputs are insert-only
-	}
 	iv := f.spec.Interval
-	mine, other, myCodec, otherCodec, timeCol := f.left, f.right, f.lc, f.rc, iv.LeftTime
+	mine, other, timeCol := f.left, f.right, iv.LeftTime
 	if !isLeft {
-		mine, other, myCodec, otherCodec, timeCol = f.right, f.left, f.rc, f.lc, iv.RightTime
+		mine, other, timeCol = f.right, f.left, iv.RightTime
 	}
-	ts, ok := r.vals[timeCol].(types.TimestampValue)
-	if !ok {
-		// A NULL time matches nothing.
-		if f.preserves(isLeft) {
-			if err := f.out.add(vector.Insert, f.pad(r.vals, isLeft)); err != nil {
-				return err
-			}
-			if c := f.out.take(); c != nil {
-				out.Collect(c)
-			}
-		}
-		return nil
-	}
-	var cands [][]any
-	var keys []string
-	var recs []intervalRec
-	for _, k := range sortedKeys(other) {
-		rec, _ := other.Get(k)
-		ov, err := otherCodec.decode(k)
-		if err != nil {
-			return err
-		}
-		if isLeft {
-			cands = append(cands, concat(r.vals, ov))
-		} else {
-			cands = append(cands, concat(ov, r.vals))
-		}
-		keys, recs = append(keys, k), append(recs, rec)
-	}
-	pass, err := passing(f.cond, f.condTypes, cands)
-	if err != nil {
-		return err
-	}
-	matched := false
-	for i, row := range cands {
-		if !pass[i] {
-			continue
-		}
-		matched = true
-		for range recs[i].Count {
-			if err := f.out.add(vector.Insert, row); err != nil {
-				return err
-			}
-		}
-		if f.preserves(!isLeft) && !recs[i].Matched {
-			recs[i].Matched = true
-			other.Put(keys[i], recs[i])
-		}
-	}
-	expire := ts.Millis - iv.Lower
-	if !isLeft {
-		expire = ts.Millis + iv.Upper
-	}
+	times := r.src.Cols[timeCol]
 	timers := ctx.TimerService()
-	if expire > timers.CurrentWatermark() {
-		enc := myCodec.encode(r.vals)
-		rec, _ := mine.Get(enc)
-		rec.Count++
-		rec.Expire = expire
-		rec.Matched = rec.Matched || matched
-		mine.Put(enc, rec)
-		timers.RegisterEventTimeTimer(expire)
-	} else if !matched && f.preserves(isLeft) {
-		if err := f.out.add(vector.Insert, f.pad(r.vals, isLeft)); err != nil {
+	others := other.Get()
+	// The other side's rows that gain their first match (preserved side).
+	f.updated = f.updated[:0]
+	otherMatched := false
+	if f.preserves(!isLeft) {
+		f.updated = append(f.updated, others...)
+	}
+	f.adds = f.adds[:0]
+	n, no := r.count(), len(others)
+	for first := 0; first < n; {
+		last := first + 1
+		for last < n && (last-first+1)*no <= maxPairs {
+			last++
+		}
+		f.resetPairs()
+		for k := first; k < last; k++ {
+			for _, e := range others {
+				if err := f.addPair(r.src, r.index(k), isLeft, e.Row, vector.Insert); err != nil {
+					return err
+				}
+			}
+		}
+		if err := f.evalPairs(); err != nil {
 			return err
 		}
+		lh, rh := f.halves(f.pairs)
+		f.reserve(countTrue(f.pass) + last - first)
+		for k := first; k < last; k++ {
+			i := r.index(k)
+			if isRetract(r.src.Kind(i)) {
+				continue // the inputs are insert-only
+			}
+			if times.IsNull(i) {
+				// A NULL time matches nothing.
+				if f.preserves(isLeft) {
+					f.emitSide(vector.Insert, r.src.Cols, i, isLeft)
+				}
+				continue
+			}
+			matched := false
+			for q := range no {
+				p := (k-first)*no + q
+				if !f.pass[p] {
+					continue
+				}
+				matched = true
+				f.emit(vector.Insert, lh, p, rh, p)
+				if f.preserves(!isLeft) && !f.updated[q].Matched {
+					f.updated[q].Matched, otherMatched = true, true
+				}
+			}
+			ts := times.TimestampAt(i).Millis
+			expire := ts - iv.Lower
+			if !isLeft {
+				expire = ts + iv.Upper
+			}
+			if expire > timers.CurrentWatermark() {
+				f.adds = append(f.adds, intervalEntry{Row: f.encodeAt(r.src, i), Expire: expire, Matched: matched})
+				timers.RegisterEventTimeTimer(expire)
+			} else if !matched && f.preserves(isLeft) {
+				f.emitSide(vector.Insert, r.src.Cols, i, isLeft)
+			}
+		}
+		first = last
 	}
-	if c := f.out.take(); c != nil {
-		out.Collect(c)
+	if otherMatched {
+		other.Update(f.updated)
 	}
+	clear(f.updated)
+	if len(f.adds) > 0 {
+		mine.AddAll(f.adds)
+	}
+	clear(f.adds)
+	f.flush(out)
 	return nil
 }
 
@@ -144,59 +154,55 @@ func (f *intervalJoinFunc) preserves(left bool) bool {
 	return false
 }
 
-func (f *intervalJoinFunc) pad(vals []any, isLeft bool) []any {
-	if isLeft {
-		return concat(vals, make([]any, len(f.rightTypes)))
-	}
-	return concat(make([]any, len(f.leftTypes)), vals)
-}
-
 // OnTimer drops the rows no future row can match, emitting the unmatched
 // ones of a preserved side padded with NULLs.
 func (f *intervalJoinFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
-	for i, side := range []state.MapState[string, intervalRec]{f.left, f.right} {
-		isLeft := i == 0
-		codec := f.lc
+	for _, isLeft := range []bool{true, false} {
+		side := f.left
 		if !isLeft {
-			codec = f.rc
+			side = f.right
 		}
-		var gone []string
-		for _, k := range sortedKeys(side) {
-			rec, _ := side.Get(k)
-			if rec.Expire > ts {
+		all := side.Get()
+		f.keep = f.keep[:0]
+		for _, e := range all {
+			if e.Expire > ts {
+				f.keep = append(f.keep, e)
 				continue
 			}
-			gone = append(gone, k)
-			if rec.Matched || !f.preserves(isLeft) {
+			if e.Matched || !f.preserves(isLeft) {
 				continue
 			}
-			vals, err := codec.decode(k)
-			if err != nil {
+			if err := f.emitEncoded(e.Row, isLeft); err != nil {
 				return err
 			}
-			for range rec.Count {
-				if err := f.out.add(vector.Insert, f.pad(vals, isLeft)); err != nil {
-					return err
-				}
+		}
+		switch {
+		case len(f.keep) == 0:
+			if len(all) > 0 {
+				side.Clear()
 			}
+		case len(f.keep) < len(all):
+			side.Update(f.keep)
 		}
-		for _, k := range gone {
-			side.Remove(k)
-		}
+		clear(f.keep)
 	}
-	if c := f.out.take(); c != nil {
-		out.Collect(c)
-	}
+	f.flush(out)
 	return nil
 }
 
-// sortedKeys lists a map state's keys in order: state iterates in no
-// fixed order, and sorted the output is the same in every run.
-func sortedKeys[V any](m state.MapState[string, V]) []string {
-	var keys []string
-	for k := range m.All() {
-		keys = append(keys, k)
+// emitEncoded emits a row of side isLeft, kept encoded, padded with NULLs.
+func (j *joinBase) emitEncoded(row string, isLeft bool) error {
+	j.reserve(16)
+	mine, theirs := j.halves(j.batch)
+	if !isLeft {
+		mine, theirs = theirs, mine
 	}
-	slices.Sort(keys)
-	return keys
+	if err := j.decodeInto(mine, j.batch.Len(), row); err != nil {
+		return err
+	}
+	for _, v := range theirs {
+		v.AppendNull()
+	}
+	j.batch.AppendKind(vector.Insert)
+	return nil
 }

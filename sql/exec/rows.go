@@ -15,12 +15,33 @@ import (
 //
 // Rows of chunkRowsFunc leave vals nil and point into their chunk instead
 // (src, at): the aggregations read the lanes typed, without boxing a row.
+// Elements of chunkGroupsFunc stand for every row of their chunk with the
+// key (rows, physical indexes in chunk order): the runtime sets the key
+// context and the operator looks its state up once for the run instead of
+// once per row.
 type keyedRow struct {
 	key  string
 	kind vector.RowKind
 	vals []any
 	src  *vector.Chunk
 	at   int
+	rows []int32
+}
+
+// count is the number of rows the element stands for.
+func (r *keyedRow) count() int {
+	if r.rows != nil {
+		return len(r.rows)
+	}
+	return 1
+}
+
+// index returns the physical index in src of the element's k-th row.
+func (r *keyedRow) index(k int) int {
+	if r.rows != nil {
+		return int(r.rows[k])
+	}
+	return r.at
 }
 
 // value returns column j as a Go value (nil for NULL).

@@ -54,24 +54,31 @@ func newNexmarkSource(spec *plan.ScanSpec, newSource nexmarkSourceFactory) (conn
 	if err != nil {
 		return nil, err
 	}
-	var fills []nexmarkFill
+	s := &nexmarkSource{types: spec.PathTypes}
 	for i, p := range spec.Paths {
 		f, err := nexmarkPath(spec.Physical, p, spec.PathTypes[i])
 		if err != nil {
 			return nil, err
 		}
-		fills = append(fills, f)
+		s.fills = append(s.fills, f)
+		if col := spec.Physical[p[0]].Name; len(p) == 2 {
+			t := payloadType(col)
+			s.byType[t] = append(s.byType[t], i)
+		} else {
+			s.always = append(s.always, i)
+		}
 	}
-	var src connector.Source[gen.Event]
 	if newSource != nil {
-		src = newSource(cfg)
+		s.inner = newSource(cfg)
 	} else {
-		src = gen.NewSource(cfg)
+		s.inner = gen.NewSource(cfg)
 	}
-	return &nexmarkSource{inner: src, fills: fills, types: spec.PathTypes}, nil
+	return s, nil
 }
 
-// nexmarkFill appends one path's value of an event to a vector.
+// nexmarkFill appends one path's value of an event to a vector. The fill
+// of a field of person, auction or bid is called for events of that type
+// only; the others get NULL without a call.
 type nexmarkFill func(e *gen.Event, v *vector.Vector)
 
 func nexmarkPath(phys []plan.Column, path []int, t types.Type) (nexmarkFill, error) {
@@ -117,43 +124,32 @@ func nexmarkPath(phys []plan.Column, path []int, t types.Type) (nexmarkFill, err
 	return nexmarkField(col.Name, f.Name, f.Type)
 }
 
-func hasPayload(e *gen.Event, col string) bool {
+func hasPayload(e *gen.Event, col string) bool { return e.Type == payloadType(col) }
+
+// payloadType is the type of the events that fill column col.
+func payloadType(col string) gen.EventType {
 	switch col {
 	case "person":
-		return e.Type == gen.PersonEvent
+		return gen.PersonEvent
 	case "auction":
-		return e.Type == gen.AuctionEvent
+		return gen.AuctionEvent
 	}
-	return e.Type == gen.BidEvent
+	return gen.BidEvent
 }
 
+// nexmarkField returns the fill of field col.field, called for events
+// with that payload only.
 func nexmarkField(col, field string, t types.Type) (nexmarkFill, error) {
 	i64 := func(get func(e *gen.Event) int64) nexmarkFill {
-		return func(e *gen.Event, v *vector.Vector) {
-			if !hasPayload(e, col) {
-				v.AppendNull()
-				return
-			}
-			v.AppendInt64(get(e))
-		}
+		return func(e *gen.Event, v *vector.Vector) { v.AppendInt64(get(e)) }
 	}
 	ts := func(get func(e *gen.Event) int64) nexmarkFill {
 		return func(e *gen.Event, v *vector.Vector) {
-			if !hasPayload(e, col) {
-				v.AppendNull()
-				return
-			}
 			v.AppendTimestamp(types.TimestampValue{Millis: get(e)})
 		}
 	}
 	str := func(get func(e *gen.Event) string) nexmarkFill {
-		return func(e *gen.Event, v *vector.Vector) {
-			if !hasPayload(e, col) {
-				v.AppendNull()
-				return
-			}
-			v.AppendString(get(e))
-		}
+		return func(e *gen.Event, v *vector.Vector) { v.AppendString(get(e)) }
 	}
 	var f nexmarkFill
 	switch col + "." + field {
@@ -252,6 +248,10 @@ type nexmarkSource struct {
 	inner connector.Source[gen.Event]
 	fills []nexmarkFill
 	types []types.Type
+	// always lists the paths filled for every event (event_type, whole
+	// ROW columns); byType the fields of each event type's payload.
+	always []int
+	byType [3][]int
 }
 
 func (s *nexmarkSource) Boundedness() connector.Boundedness { return s.inner.Boundedness() }
@@ -287,6 +287,10 @@ type nexmarkReader struct {
 	// in runs, so most events skip the map
 	lastID    string
 	lastChunk *vector.Chunk
+	// dataSize is the string bytes of each path in the last chunk: a new
+	// chunk's string lanes start that large instead of growing (and
+	// copying) their way there.
+	dataSize []int
 }
 
 func (r *nexmarkReader) Start() error                  { return r.inner.Start() }
@@ -327,6 +331,12 @@ func (r *nexmarkReader) flush(id string) {
 	if r.lastChunk == c {
 		r.lastChunk = nil
 	}
+	if r.dataSize == nil {
+		r.dataSize = make([]int, len(c.Cols))
+	}
+	for i, v := range c.Cols {
+		r.dataSize[i] = len(v.Data)
+	}
 	if c.Len() > 0 {
 		r.out.ForSplit(id).Collect(c)
 	}
@@ -337,16 +347,40 @@ func (r *nexmarkReader) add(id string, e *gen.Event) {
 	if c == nil || r.lastID != id {
 		c = r.open[id]
 		if c == nil {
-			c = vector.NewChunk(r.src.types, pollBatchRows)
+			c = r.newChunk()
 			r.open[id] = c
 			r.order = append(r.order, id)
 		}
 		r.lastID, r.lastChunk = id, c
 	}
-	for i, f := range r.src.fills {
-		f(e, c.Cols[i])
+	s, cols := r.src, c.Cols
+	for _, i := range s.always {
+		s.fills[i](e, cols[i])
+	}
+	for t, paths := range s.byType {
+		if gen.EventType(t) == e.Type {
+			for _, i := range paths {
+				s.fills[i](e, cols[i])
+			}
+			continue
+		}
+		for _, i := range paths {
+			cols[i].AppendNull()
+		}
 	}
 	c.SetLen(c.Len() + 1)
+}
+
+// newChunk returns an empty chunk for a poll's events, its string lanes
+// sized as the last chunk's were.
+func (r *nexmarkReader) newChunk() *vector.Chunk {
+	c := vector.NewChunk(r.src.types, pollBatchRows)
+	for i, n := range r.dataSize {
+		if v := c.Cols[i]; v.Lane() == vector.LaneBytes && n > cap(v.Data) {
+			v.Data = make([]byte, 0, n+n/8)
+		}
+	}
+	return c
 }
 
 const pollBatchRows = 256 * pollsPerChunk

@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// Explain prints plans as Flink's EXPLAIN does: the logical plan as bound
-// and the optimized physical plan, one node per line in an indented tree,
-// each physical node with the row kinds it emits (changelogMode).
+// Explain prints plans as Flink's EXPLAIN does: the logical plan as bound,
+// the optimized physical plan, one node per line in an indented tree,
+// each physical node with the row kinds it emits (changelogMode), and the
+// execution plan, which shows the reused sources and sub-plans.
 func (p *Planned) Explain() string {
 	var b strings.Builder
 	b.WriteString("== Abstract Syntax Tree ==\n")
@@ -18,6 +19,8 @@ func (p *Planned) Explain() string {
 	for _, n := range p.Physical.Sinks {
 		writeTree(&b, n, "", "", true)
 	}
+	b.WriteString("\n== Optimized Execution Plan ==\n")
+	b.WriteString(p.Physical.ExplainExecution())
 	return b.String()
 }
 
