@@ -188,7 +188,11 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 }
 
 func (s *Session) planner() *plan.Planner {
-	return &plan.Planner{Catalog: s.catalog, Batch: s.batch()}
+	p := &plan.Planner{Catalog: s.catalog, Batch: s.batch()}
+	if r, err := plan.ReuseOptionsOf(s.config); err == nil {
+		p.Reuse = &r
+	}
+	return p
 }
 
 func (s *Session) batch() bool {
@@ -227,6 +231,10 @@ func (s *Session) set(st *ast.Set) (*Result, error) {
 		}
 	case "table.exec.state.ttl":
 		if _, err := stateTTL(v); err != nil {
+			return nil, err
+		}
+	case "table.optimizer.reuse-sub-plan-enabled", "table.optimizer.reuse-source-enabled":
+		if _, err := plan.ReuseOptionsOf(map[string]string{k: v}); err != nil {
 			return nil, err
 		}
 	default:

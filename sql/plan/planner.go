@@ -16,6 +16,9 @@ type Planner struct {
 	// Batch plans for batch mode: sinks that take inserts only may
 	// consume updating queries (their final result is written).
 	Batch bool
+	// Reuse says what the planner shares (table.optimizer.reuse-*);
+	// nil: Flink's defaults.
+	Reuse *ReuseOptions
 }
 
 // Planned is the outcome of planning: the logical plan as bound, and the
@@ -64,7 +67,11 @@ func (p *Planner) finish(b *binder, sinks []*Node) (*Planned, error) {
 	for i, s := range sinks {
 		sinks[i] = o.optimize(s)
 	}
-	reuseScans(b, sinks)
+	reuse := DefaultReuse
+	if p.Reuse != nil {
+		reuse = *p.Reuse
+	}
+	reusePlans(b, sinks, reuse)
 	phys, err := physical(b, sinks, p.Batch)
 	if err != nil {
 		return nil, err

@@ -43,8 +43,6 @@ func ReuseOptionsOf(config map[string]string) (ReuseOptions, error) {
 	return o, nil
 }
 
-// reuseScans applies the default reuse (reusePlans with DefaultReuse).
-func reuseScans(b *binder, sinks []*Node) { reusePlans(b, sinks, DefaultReuse) }
 
 // reusePlans shares what a job computes twice, as Flink's optimizer does:
 // with source reuse the scans of one table become one source (mergeScans),
