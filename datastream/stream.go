@@ -97,6 +97,18 @@ func (s *DataStream[T]) UID(uid string) *DataStream[T] {
 	return s
 }
 
+// Parallelism returns the operator's parallelism: the one it was set to, or
+// the environment's default (as configured so far).
+func (s *DataStream[T]) Parallelism() int {
+	if s.node.Parallelism > 0 {
+		return s.node.Parallelism
+	}
+	if s.node.NonParallel {
+		return 1
+	}
+	return s.env.cfg.Parallelism
+}
+
 // SetParallelism sets the operator's parallelism.
 func (s *DataStream[T]) SetParallelism(p int) *DataStream[T] {
 	if !s.configurable("SetParallelism") {

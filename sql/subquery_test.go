@@ -244,10 +244,10 @@ func TestSubqueriesStreamingEqualsBatch(t *testing.T) {
 	defer cancel()
 	sessions := map[string]*Session{}
 	for _, mode := range []string{"streaming", "batch"} {
-		// One subtask per operator: what an operator without keys (the
-		// join with an uncorrelated subquery) emits is rebalanced to the
-		// next operators, which does not keep the order of its changes.
-		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "1"}})
+		// Two subtasks: what an operator on one subtask (the join with an
+		// uncorrelated subquery) emits must reach the next exchange in
+		// order.
+		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
 		if _, err := s.Execute(ctx, ddl); err != nil {
 			t.Fatal(err)
 		}

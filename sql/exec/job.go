@@ -82,6 +82,12 @@ func (b *builder) chunks(n *plan.Node) (*datastream.DataStream[*vector.Chunk], e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Op, err)
 	}
+	if forwardOp(n) && b.onOneSubtask(n.Inputs) {
+		// What one subtask emits must reach the next exchange in order:
+		// spread over several subtasks first, a key's changes could pass
+		// each other.
+		s = s.SetParallelism(1)
+	}
 	if n.Op != plan.OpUnion {
 		s = s.Name(name(n))
 	}
@@ -207,6 +213,9 @@ func (b *builder) exchange(ex *plan.Node, split func(keys []int) datastream.Proc
 		return nil, err
 	}
 	rows := datastream.Process(in, split(ex.Exchange.Keys)).Name(name(ex))
+	if in.Parallelism() == 1 {
+		rows = rows.SetParallelism(1) // in order, as forwardOp
+	}
 	return datastream.KeyBy(rows, func(r *keyedRow) string { return r.key }), nil
 }
 
@@ -305,4 +314,26 @@ func BuildStream(env *datastream.Env, p *plan.Plan, opts Options) (*datastream.D
 		}
 	}
 	return b.chunks(p.Sinks[0].Inputs[0])
+}
+
+// forwardOp reports whether n's operator reads its input where it is (no
+// exchange): a Calc, a window function, UNNEST, a lookup join.
+func forwardOp(n *plan.Node) bool {
+	switch n.Op {
+	case plan.OpCalc, plan.OpWindowTVF, plan.OpCorrelate:
+		return true
+	case plan.OpJoin:
+		return n.Join.Lookup != nil
+	}
+	return false
+}
+
+// onOneSubtask reports whether the streams of the first input (a forward
+// operator's only stream input) run on one subtask.
+func (b *builder) onOneSubtask(inputs []*plan.Node) bool {
+	if len(inputs) == 0 {
+		return false
+	}
+	s := b.streams[inputs[0]]
+	return s != nil && s.Parallelism() == 1
 }
