@@ -43,7 +43,6 @@ func ReuseOptionsOf(config map[string]string) (ReuseOptions, error) {
 	return o, nil
 }
 
-
 // reusePlans shares what a job computes twice, as Flink's optimizer does:
 // with source reuse the scans of one table become one source (mergeScans),
 // and with sub-plan reuse every sub-tree identical to one seen before (the
