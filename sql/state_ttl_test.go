@@ -65,6 +65,7 @@ func TestStateTTL(t *testing.T) {
 		"SELECT k, COUNT(*) FROM t GROUP BY k",
 		"SELECT k, v FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn = 1",
 		"SELECT DISTINCT k FROM t",
+		"SELECT a.v, b.v FROM t a JOIN t b ON a.k = b.k AND a.v < b.v",
 	} {
 		want := run("", q)
 		if got := run("1 d", q); !slices.Equal(got, want) {

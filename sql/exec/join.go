@@ -44,6 +44,7 @@ type joinEntry struct {
 // left row itself when it gains its first (loses its last) match.
 type joinFunc struct {
 	joinBase
+	ttl         state.TTL // table.exec.state.ttl
 	left, right state.ListState[joinEntry]
 	adds        []joinEntry // this run's rows, added to state at its end
 	updated     []joinEntry // scratch: the other side with new match counts
@@ -51,10 +52,10 @@ type joinFunc struct {
 
 func (f *joinFunc) Open(rc *datastream.RuntimeContext) error {
 	var err error
-	if f.left, err = datastream.GetListState(rc, state.List[joinEntry]("left")); err != nil {
+	if f.left, err = datastream.GetListState(rc, state.List[joinEntry]("left").WithTTL(f.ttl)); err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetListState(rc, state.List[joinEntry]("right")); err != nil {
+	if f.right, err = datastream.GetListState(rc, state.List[joinEntry]("right").WithTTL(f.ttl)); err != nil {
 		return err
 	}
 	return f.openBase()
@@ -317,6 +318,11 @@ func (f *joinFunc) preserves(left bool) bool {
 
 // process joins a run of rows of one key from side isLeft.
 func (f *joinFunc) process(r *keyedRow, isLeft bool, out datastream.Collector[*vector.Chunk]) error {
+	if f.nullKey(r, isLeft) {
+		f.unmatchable(r, isLeft)
+		f.flush(out)
+		return nil
+	}
 	mine, other := f.left, f.right
 	if !isLeft {
 		mine, other = f.right, f.left
@@ -350,6 +356,43 @@ func (f *joinFunc) process(r *keyedRow, isLeft bool, out datastream.Collector[*v
 	clear(f.adds)
 	f.flush(out)
 	return nil
+}
+
+// nullKey reports whether the run's join key has a NULL: in SQL, NULL
+// equals nothing, so such rows match no row of the other side (the rows of
+// a run share their key, NULLs included).
+func (f *joinFunc) nullKey(r *keyedRow, isLeft bool) bool {
+	keys := f.spec.LeftKeys
+	if !isLeft {
+		keys = f.spec.RightKeys
+	}
+	i := r.index(0)
+	for _, k := range keys {
+		if r.src.Cols[k].IsNull(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// unmatchable handles rows that can match nothing: a preserved side's go
+// out padded with NULLs (an anti join's as they are), added or taken back
+// as they come; the others are dropped. They are not kept.
+func (f *joinFunc) unmatchable(r *keyedRow, isLeft bool) {
+	emits := f.spec.Kind == plan.FullJoin || f.spec.Kind == plan.LeftJoin && isLeft ||
+		f.spec.Kind == plan.RightJoin && !isLeft || f.spec.Kind == plan.AntiJoin && isLeft
+	if !emits {
+		return
+	}
+	f.reserve(r.count())
+	for k := range r.count() {
+		i := r.index(k)
+		kind := vector.Insert
+		if isRetract(r.src.Kind(i)) {
+			kind = vector.Delete
+		}
+		f.emitSide(kind, r.src.Cols, i, isLeft)
+	}
 }
 
 // hasRetraction reports whether a run holds a retraction.
