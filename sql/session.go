@@ -233,6 +233,10 @@ func (s *Session) set(st *ast.Set) (*Result, error) {
 		if _, err := stateTTL(v); err != nil {
 			return nil, err
 		}
+	case "table.exec.mini-batch.enabled":
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+			return nil, fmt.Errorf("option 'table.exec.mini-batch.enabled': '%s' is not true or false", v)
+		}
 	case "table.optimizer.reuse-sub-plan-enabled", "table.optimizer.reuse-source-enabled":
 		if _, err := plan.ReuseOptionsOf(map[string]string{k: v}); err != nil {
 			return nil, err
@@ -477,6 +481,7 @@ func (s *Session) execOptions() (exec.Options, error) {
 		return o, err
 	}
 	o.StateTTL = ttl
+	o.MiniBatch = strings.EqualFold(s.config["table.exec.mini-batch.enabled"], "true")
 	if tz := s.config["table.local-time-zone"]; tz != "" && tz != "default" {
 		loc, err := time.LoadLocation(tz)
 		if err != nil {

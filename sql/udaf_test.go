@@ -81,7 +81,7 @@ func TestAggregateUDF(t *testing.T) {
 			t.Errorf("%s:\ngot\n%swant\n%s", c.q, got, c.want)
 		}
 	}
-	// Without Retract an updating input fails the job, naming the function.
+	// Without Retract an updating input is refused, naming the function.
 	_, err := s.Execute(context.Background(), "SELECT concat_len(CAST(n AS STRING)) FROM (SELECT id > 2 AS k, COUNT(*) AS n FROM t GROUP BY id > 2)")
 	if err == nil || !strings.Contains(err.Error(), "concat_len") {
 		t.Errorf("retracting a function without Retract: got %v", err)

@@ -117,7 +117,8 @@ func Build(env *datastream.Env, name string, o BuildOptions) (*Output, error) {
 	if len(stmts) == 0 {
 		return nil, fmt.Errorf("%s.sql has no statements", name)
 	}
-	s := eddysql.NewSession(eddysql.Options{NexmarkSource: o.Source})
+	// The suite runs with mini-batch aggregation (its flink-conf.yaml).
+	s := eddysql.NewSession(eddysql.Options{NexmarkSource: o.Source, Config: map[string]string{"table.exec.mini-batch.enabled": "true"}})
 	ctx := context.Background()
 	if _, err := s.Execute(ctx, DDL(o.Config.Events)); err != nil {
 		return nil, fmt.Errorf("nexmark DDL: %w", err)

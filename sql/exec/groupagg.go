@@ -93,6 +93,9 @@ func isRetract(k vector.RowKind) bool { return !k.IsAdditive() }
 
 func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
 	g, exists := f.st.acc.Value()
+	if r.src != nil {
+		return f.processTyped(r, g, exists, out)
+	}
 	retract := isRetract(r.kind)
 	if !exists {
 		if retract {
@@ -102,9 +105,6 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 	}
 	// g.Accs is changed in place: the heap backend hands out a copy of an
 	// entry a snapshot may still read, so no clone is needed here.
-	if r.src != nil {
-		return f.processTyped(r, g, exists, retract, out)
-	}
 	keys := f.keys[:0]
 	for j := range f.spec.Keys {
 		keys = append(keys, r.value(j))
@@ -152,11 +152,14 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 	return nil
 }
 
-// processTyped is ProcessElement for a row that points into its chunk:
-// keys are copied from the input lanes and results written into lanes, so
-// nothing is boxed for the common calls. f.res holds the results before
-// (row 0, when the group existed) and after the row.
-func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists, retract bool, out datastream.Collector[*vector.Chunk]) error {
+// processTyped is ProcessElement for rows that point into their chunk (a
+// run of one key's rows of a chunk, or one row): keys are copied from the
+// input lanes and results written into lanes, so nothing is boxed for the
+// common calls. The run is folded into the group before its change goes
+// out, as Flink's mini-batch aggregation does: -U old, +U new once per run
+// (+I for a new group, -D for one whose last row was retracted). f.res
+// holds the results before (row 0, when the group existed) and after.
+func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists bool, out datastream.Collector[*vector.Chunk]) error {
 	f.res.Reset()
 	if exists {
 		if err := f.agg.appendResults(f.res.Cols, &g, ""); err != nil {
@@ -164,13 +167,30 @@ func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists, retract boo
 		}
 		f.res.SetLen(1)
 	}
-	if err := f.agg.addRow(&g, r, retract, ""); err != nil {
-		return err
+	alive := exists
+	for k := range r.count() {
+		i := r.index(k)
+		retract := isRetract(r.src.Kind(i))
+		if !alive {
+			if retract {
+				continue // nothing to retract from (state expired or never existed)
+			}
+			g, alive = newGroupAcc(len(f.spec.Calls)), true
+		}
+		if err := f.agg.addAt(&g, r.src, i, retract, ""); err != nil {
+			return err
+		}
+		if g.Rows <= 0 {
+			// The group is gone; a later row of the run starts it anew.
+			f.st.counts.Clear()
+			alive = false
+		}
 	}
+	at := r.index(0)
 	c := vector.NewChunk(f.outTypes, 2)
-	if g.Rows <= 0 {
+	if !alive {
 		if exists {
-			f.emit(c, vector.Delete, r, 0)
+			f.emit(c, vector.Delete, r.src, at, 0)
 		}
 		f.st.acc.Clear()
 		f.st.counts.Clear()
@@ -182,10 +202,10 @@ func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists, retract boo
 		f.res.SetLen(cur + 1)
 		switch {
 		case !exists:
-			f.emit(c, vector.Insert, r, cur)
+			f.emit(c, vector.Insert, r.src, at, cur)
 		case !sameRow(f.res, 0, cur):
-			f.emit(c, vector.UpdateBefore, r, 0)
-			f.emit(c, vector.UpdateAfter, r, cur)
+			f.emit(c, vector.UpdateBefore, r.src, at, 0)
+			f.emit(c, vector.UpdateAfter, r.src, at, cur)
 		}
 		f.st.acc.Update(g)
 	}
@@ -195,14 +215,15 @@ func (f *groupAggFunc) processTyped(r *keyedRow, g groupAcc, exists, retract boo
 	return nil
 }
 
-// emit appends to c a row of r's keys and results row res of f.res.
-func (f *groupAggFunc) emit(c *vector.Chunk, kind vector.RowKind, r *keyedRow, res int) {
+// emit appends to c a row of the keys of row at of src and results row res
+// of f.res.
+func (f *groupAggFunc) emit(c *vector.Chunk, kind vector.RowKind, src *vector.Chunk, at, res int) {
 	nk := len(f.spec.Keys)
 	for j := range nk {
-		src, dst := r.src.Cols[j], c.Cols[j]
-		if src.Lane() == dst.Lane() {
-			dst.AppendFrom(src, r.at)
-		} else if err := dst.Append(src.Get(r.at)); err != nil {
+		sv, dst := src.Cols[j], c.Cols[j]
+		if sv.Lane() == dst.Lane() {
+			dst.AppendFrom(sv, at)
+		} else if err := dst.Append(sv.Get(at)); err != nil {
 			dst.AppendNull() // the plan's key types disagree: a bug, kept rectangular
 		}
 	}

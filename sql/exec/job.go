@@ -38,6 +38,10 @@ type Options struct {
 	// and joins, deduplication, Top-N, set operations, OVER over updates)
 	// expires this long after its last write; 0 keeps it.
 	StateTTL time.Duration
+	// MiniBatch is table.exec.mini-batch.enabled: regular aggregations fold
+	// the rows of a key that arrive in one chunk before emitting (Flink
+	// folds those of a time or size bound; a chunk is Eddy's batch).
+	MiniBatch bool
 }
 
 // ttl is the state TTL of the operators table.exec.state.ttl applies to.
@@ -159,7 +163,13 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		}
 		return l.Union(r), nil
 	case plan.OpAggregate:
-		k, err := b.keyedTyped(n.Inputs[0])
+		// With mini-batch, runs of a key's rows: the aggregation folds a
+		// run, then emits; without, a change per row, as Flink.
+		keyed := b.keyedTyped
+		if b.opts.MiniBatch {
+			keyed = b.keyedGroups
+		}
+		k, err := keyed(n.Inputs[0])
 		if err != nil {
 			return nil, err
 		}

@@ -472,6 +472,15 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 	switch op {
 	case OpAggregate:
 		agg.Changelog = aggChangelog(pre)
+		if !pre.Changelog.IsInsertOnly() {
+			// As Flink's planner: a function that cannot retract cannot
+			// consume updates.
+			for _, c := range a.calls {
+				if c.UDAF != nil && !c.UDAF.Retract {
+					return nil, errorf(sel, "the aggregate function %s has no Retract method, so it cannot consume the updating input of this query", c.Func)
+				}
+			}
+		}
 	default:
 		if !pre.Changelog.IsInsertOnly() {
 			return nil, errorf(sel, "%s does not support consuming update and delete changes", op)
