@@ -13,16 +13,25 @@
 // never boxed; HOP windows are aggregated per slice.
 //
 // One file per concept: eval.go compiles expressions, job.go walks the
-// plan, scan.go and src_*.go are the sources, calc.go the stateless
-// operators, groupagg.go/accumulate.go the aggregations (and the window
-// aggregations), aggfast.go their typed paths, exchange.go the exchange
-// that feeds them, slicewin.go slice-based HOP aggregation, firebatch.go
-// the batching of fired windows, window_proctime.go the processing-time window
-// aggregation, join.go the regular joins (inner, outer, semi, anti),
-// join_interval.go, join_window.go and join_temporal.go the time-bounded
-// joins, topn.go Top-N, deduplication and window Top-N, over.go OVER
-// aggregations, setop.go INTERSECT/EXCEPT, unnest.go UNNEST, sort.go
-// ORDER BY, build_ops.go builds those, sink.go the sinks, and
-// connectors.go registers the connectors' options with package
-// sql/catalog.
+// plan, scan.go and src_*.go are the sources (src_file_meta.go the
+// filesystem's metadata columns, partition.go its partition folders),
+// calc.go the stateless operators, groupagg.go/accumulate*.go the
+// aggregations (and the window aggregations), aggfast.go their typed paths,
+// exchange.go the exchanges that feed the keyed operators (runs of a key's
+// rows for joins and mini-batch aggregation), slicewin.go slice-based HOP
+// aggregation, sessionwin*.go session windows (GROUP BY SESSION and the
+// SESSION TVF), firebatch.go the batching of fired windows,
+// window_proctime.go the processing-time window aggregation, join.go the
+// regular joins (inner, outer, semi, anti; typed list state), join_interval.go,
+// join_window.go and join_temporal.go the time-bounded joins,
+// join_lookup.go lookup joins, topn.go Top-N, deduplication and window
+// Top-N, topone.go the append-only Top-1, windowdedup.go window
+// deduplication, over.go and over_updating.go OVER aggregations, setop.go
+// INTERSECT/EXCEPT, unnest.go UNNEST, sort.go ORDER BY, build_ops.go
+// builds those, sink.go the sinks, and connectors.go registers the
+// connectors' options and metadata with package sql/catalog.
+//
+// table.exec.state.ttl reaches the operators whose state has no time
+// bound; an operator running on one subtask feeds the next exchange from
+// one subtask, so a key's changes keep their order.
 package exec
