@@ -73,8 +73,8 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		case plan.WindowTopN:
 			f = &windowRankFunc{spec: n.Rank, inTypes: in, outTypes: outTypes}
 		default:
-			if n.Inputs[0].Changelog.IsInsertOnly() && n.Rank.Func == "ROW_NUMBER" && n.Rank.Limit == 1 {
-				f = &topOneFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, ttl: b.ttl()}
+			if n.Inputs[0].Changelog.IsInsertOnly() && n.Rank.Func == "ROW_NUMBER" && n.Rank.Limit >= 1 && n.Rank.Limit <= maxAppendTopN {
+				f = &appendTopNFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, ttl: b.ttl()}
 				break
 			}
 			f = &rankFunc{spec: n.Rank, inTypes: in, outTypes: outTypes, prune: n.Inputs[0].Changelog.IsInsertOnly(), ttl: b.ttl()}
