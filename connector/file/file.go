@@ -8,12 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eddy-streams/eddy/connector"
 )
@@ -69,6 +71,12 @@ type Sink[T any] struct {
 	// creates in a bucket once part files were committed there (Flink's
 	// success-file partition commit policy).
 	SuccessFile string
+	// RollSize and RollInterval, when set, close a part file that grew to
+	// RollSize bytes or has been open RollInterval (checked as records
+	// arrive; Flink's rolling policy): it is committed with the next
+	// checkpoint like the files a checkpoint closes.
+	RollSize     int64
+	RollInterval time.Duration
 	// ID, when set, goes into the part file names (part-<ID>-<s>-<n>), so
 	// that several jobs write into one folder side by side, as Flink's
 	// filesystem connector does: a writer then removes only the files of
@@ -274,14 +282,30 @@ type writer[T any] struct {
 	subtask int
 	next    int64 // index of the next part file, in every bucket
 
-	open map[string]*partFile // by bucket
-	buf  *bufio.Writer        // reused by the next part file opened
+	open   map[string]*partFile // by bucket
+	rolled []Pending            // files the rolling policy closed, for the next checkpoint
+	buf    *bufio.Writer        // reused by the next part file opened
 }
 
 // partFile is an open in-progress part file.
 type partFile struct {
-	f   *os.File
-	buf *bufio.Writer
+	f      *os.File
+	buf    *bufio.Writer
+	index  int64
+	size   countingWriter
+	opened time.Time
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (w *writer[T]) Write(v T, _ int64) error {
@@ -307,16 +331,49 @@ func (w *writer[T]) writeTo(bucket string, v T) error {
 		if err != nil {
 			return err
 		}
-		pf = &partFile{f: f, buf: w.buf}
+		pf = &partFile{f: f, buf: w.buf, index: w.next, opened: time.Now()}
+		pf.size.w = f
 		w.buf = nil
 		if pf.buf == nil {
-			pf.buf = bufio.NewWriterSize(f, 64<<10)
+			pf.buf = bufio.NewWriterSize(&pf.size, 64<<10)
 		} else {
-			pf.buf.Reset(f)
+			pf.buf.Reset(&pf.size)
 		}
 		w.open[bucket] = pf
 	}
-	return w.sink.Format.Write(pf.buf, v)
+	if err := w.sink.Format.Write(pf.buf, v); err != nil {
+		return err
+	}
+	if s := w.sink; s.RollSize > 0 && pf.size.n+int64(pf.buf.Buffered()) >= s.RollSize ||
+		s.RollInterval > 0 && time.Since(pf.opened) >= s.RollInterval {
+		return w.roll(bucket, pf)
+	}
+	return nil
+}
+
+// roll closes a bucket's part file for the next checkpoint; the bucket's
+// next record opens a new one.
+func (w *writer[T]) roll(bucket string, pf *partFile) error {
+	if err := closePart(pf); err != nil {
+		return err
+	}
+	w.buf = pf.buf
+	delete(w.open, bucket)
+	w.rolled = append(w.rolled, Pending{Subtask: w.subtask, Index: pf.index, Bucket: bucket, ID: w.sink.ID})
+	w.next++ // the bucket's next file needs a name of its own
+	return nil
+}
+
+// closePart flushes, syncs and closes a part file.
+func closePart(pf *partFile) error {
+	err := pf.buf.Flush()
+	if err == nil {
+		err = pf.f.Sync()
+	}
+	if cerr := pf.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (w *writer[T]) Flush(bool) error {
@@ -328,10 +385,10 @@ func (w *writer[T]) Flush(bool) error {
 	return nil
 }
 
-// PrepareCommit closes the open part files, if any: they are the
-// committables of the checkpoint.
+// PrepareCommit closes the open part files, if any: they and the files
+// rolled since the last checkpoint are the committables of the checkpoint.
 func (w *writer[T]) PrepareCommit() ([]connector.Committable, error) {
-	if len(w.open) == 0 {
+	if len(w.open) == 0 && len(w.rolled) == 0 {
 		return nil, nil
 	}
 	buckets := make([]string, 0, len(w.open))
@@ -340,21 +397,18 @@ func (w *writer[T]) PrepareCommit() ([]connector.Committable, error) {
 	}
 	slices.Sort(buckets)
 	var out []connector.Committable
+	for _, p := range w.rolled {
+		out = append(out, p)
+	}
+	w.rolled = w.rolled[:0]
 	var firstErr error
 	for _, b := range buckets {
 		pf := w.open[b]
-		err := pf.buf.Flush()
-		if err == nil {
-			err = pf.f.Sync()
-		}
-		if cerr := pf.f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil && firstErr == nil {
+		if err := closePart(pf); err != nil && firstErr == nil {
 			firstErr = err
 		}
 		w.buf = pf.buf
-		out = append(out, Pending{Subtask: w.subtask, Index: w.next, Bucket: b, ID: w.sink.ID})
+		out = append(out, Pending{Subtask: w.subtask, Index: pf.index, Bucket: b, ID: w.sink.ID})
 	}
 	clear(w.open)
 	if firstErr != nil {
@@ -378,6 +432,9 @@ func (w *writer[T]) Close() error {
 		os.Remove(name)
 	}
 	clear(w.open)
+	// Rolled files not committed stay hidden; a restored writer removes
+	// them (their indexes are past the checkpoint's).
+	w.rolled = nil
 	return nil
 }
 

@@ -259,3 +259,66 @@ func TestExactlyOnceAfterFailure(t *testing.T) {
 		})
 	}
 }
+
+// The rolling policy closes a part file at its size limit; the files it
+// closed are committed with the next checkpoint, in buckets too, and an ID
+// names the files.
+func TestRollingAndBuckets(t *testing.T) {
+	dir := t.TempDir()
+	s := file.New(dir, file.CSV(func(v int, dst []string) []string { return append(dst, strconv.Itoa(v)) }))
+	s.RollSize, s.ID = 4, "job-1"
+	s.Buckets = func(v int, each func(string, int) error) error { return each("even="+strconv.FormatBool(v%2 == 0), v) }
+	s.SuccessFile = "_SUCCESS"
+	w, err := s.CreateWriter(sinkCtx{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if err := w.Write(i, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := w.(connector.PrecommittingWriter[int]).PrepareCommit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	committer, _ := s.CreateCommitter()
+	var decoded []connector.Committable
+	for _, c := range cs {
+		b, err := s.EncodeCommittable(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.DecodeCommittable(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, d)
+	}
+	if err := committer.Commit(decoded); err != nil {
+		t.Fatal(err)
+	}
+	parts := visible(t, dir)
+	// Rows of up to two digits and a newline: a file rolls every two rows
+	// or so, in each of the two buckets.
+	if len(parts) < 4 {
+		t.Errorf("%d part files, want the rolling policy to make several: %v", len(parts), parts)
+	}
+	var rows []string
+	for _, p := range parts {
+		if !strings.Contains(filepath.Base(p), "part-job-1-0-") {
+			t.Errorf("part file %s is not named by the sink's ID", p)
+		}
+		b, _ := os.ReadFile(p)
+		rows = append(rows, strings.Fields(string(b))...)
+	}
+	slices.Sort(rows)
+	if want := []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}; !slices.Equal(rows, want) {
+		t.Errorf("rows %v, want %v", rows, want)
+	}
+	for _, b := range []string{"even=true", "even=false"} {
+		if _, err := os.Stat(filepath.Join(dir, b, "_SUCCESS")); err != nil {
+			t.Errorf("bucket %s: %v", b, err)
+		}
+	}
+}

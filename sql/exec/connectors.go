@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	gen "github.com/eddy-streams/eddy/connector/nexmark"
+	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/sql/catalog"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -87,10 +88,12 @@ func init() {
 			{Key: "path", Required: true},
 			{Key: "format", Required: true},
 			{Key: "sink.parallelism", Check: positive},
-			{Key: "sink.rolling-policy.file-size"},
+			{Key: "sink.rolling-policy.file-size", Check: isMemorySize},
 			{Key: "sink.rolling-policy.rollover-interval", Check: catalog.IsDuration},
 			{Key: "sink.rolling-policy.check-interval", Check: catalog.IsDuration},
-			{Key: "source.monitor-interval", Check: catalog.IsDuration},
+			{Key: "source.monitor-interval", Check: func(string) error {
+				return fmt.Errorf("continuous monitoring of the path is not supported yet: the filesystem source reads the files present when the job starts")
+			}},
 			{Key: "partition.default-name"},
 			{Key: "lookup.join.cache.ttl", Check: catalog.IsDuration},
 			{Key: "sink.partition-commit.policy.kind"},
@@ -133,6 +136,18 @@ func zeroDuration(v string) error {
 	}
 	if d != 0 {
 		return fmt.Errorf("'%s': partitions are committed with the checkpoint that commits their files; a delay is not supported yet", v)
+	}
+	return nil
+}
+
+// isMemorySize accepts a Flink memory size: "128mb", "64 kb", "1gb".
+func isMemorySize(v string) error {
+	n, err := datastream.ParseMemorySize(v)
+	if err != nil {
+		return err
+	}
+	if n <= 0 {
+		return fmt.Errorf("'%s' must be a positive size", v)
 	}
 	return nil
 }

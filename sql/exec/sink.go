@@ -11,9 +11,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/eddy-streams/eddy/connector"
 	"github.com/eddy-streams/eddy/connector/file"
+	"github.com/eddy-streams/eddy/datastream"
+	"github.com/eddy-streams/eddy/sql/catalog"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
 )
@@ -165,12 +168,17 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 	}
 	// Each job writes files of its own: INSERTs add to a table.
 	id := newSinkID()
+	roll, err := rollingPolicy(opts)
+	if err != nil {
+		return nil, err
+	}
 	if len(partitionKeys) == 0 {
 		if opts["sink.partition-commit.policy.kind"] != "" {
 			return nil, fmt.Errorf("option 'sink.partition-commit.policy.kind' needs a partitioned table (PARTITIONED BY)")
 		}
 		sink := file.New[*vector.Chunk](opts["path"], f)
 		sink.ID = id
+		roll(sink)
 		return sink, nil
 	}
 	p := &partitioner{defaultName: partitionDefaultName(opts)}
@@ -192,6 +200,7 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 	}
 	sink := file.New[*vector.Chunk](opts["path"], f)
 	sink.ID = id
+	roll(sink)
 	sink.Buckets = p.split
 	for _, kind := range strings.Split(opts["sink.partition-commit.policy.kind"], ",") {
 		switch strings.TrimSpace(kind) {
@@ -214,4 +223,28 @@ func newSinkID() string {
 	rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// rollingPolicy reads the filesystem sink's rolling policy, with Flink's
+// defaults: a part file closes at 128 MB or after 30 minutes, besides at
+// every checkpoint. (sink.rolling-policy.check-interval is accepted: the
+// policy is checked as records arrive.)
+func rollingPolicy(opts map[string]string) (func(*file.Sink[*vector.Chunk]), error) {
+	size := int64(128 << 20)
+	if v := opts["sink.rolling-policy.file-size"]; v != "" {
+		n, err := datastream.ParseMemorySize(v)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("option 'sink.rolling-policy.file-size': '%s' is not a positive memory size (e.g. 128mb)", v)
+		}
+		size = n
+	}
+	interval := 30 * time.Minute
+	if v := opts["sink.rolling-policy.rollover-interval"]; v != "" {
+		d, err := catalog.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("option 'sink.rolling-policy.rollover-interval': '%s' is not a positive duration", v)
+		}
+		interval = d
+	}
+	return func(s *file.Sink[*vector.Chunk]) { s.RollSize, s.RollInterval = size, interval }, nil
 }
