@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"slices"
 
 	"github.com/eddy-streams/eddy/datastream"
@@ -72,7 +73,12 @@ func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[s
 	return nil
 }
 
-func (f *overAggFunc) OnTimer(ts int64, _ *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+func (f *overAggFunc) OnTimer(ts int64, ctx *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+	if ctx.TimerService().CurrentWatermark() == math.MaxInt64 {
+		// The end of the input (batch mode): every pending row is ready,
+		// so a row's following rows are there for LEAD.
+		ts = math.MaxInt64
+	}
 	return f.fire(ts, out)
 }
 
@@ -107,8 +113,9 @@ func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) er
 		return v, err
 	}
 	// emit outputs row r with the aggregates over its frame; before are
-	// the partition's rows before r (for LAG), the last ones last.
-	emit := func(r overRow, frame, before []overRow) error {
+	// the partition's rows before r (for LAG), the last ones last, and
+	// after the ready rows after it (for LEAD, in batch mode: all are).
+	emit := func(r overRow, frame, before, after []overRow) error {
 		rows := make([][]any, 0, len(frame))
 		for _, fr := range frame {
 			v, err := decode(fr.Row)
@@ -127,6 +134,12 @@ func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) er
 			}
 			v, err := decode(before[len(before)-n].Row)
 			return v, err == nil, err
+		}, func(n int) ([]any, bool, error) {
+			if n > len(after) {
+				return nil, false, nil
+			}
+			v, err := decode(after[n-1].Row)
+			return v, err == nil, err
 		})
 		if err != nil {
 			return err
@@ -141,7 +154,7 @@ func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) er
 			if f.spec.Preceding >= 0 {
 				start = max(0, len(hist)-int(f.spec.Preceding))
 			}
-			if err := emit(r, append(slices.Clone(hist[start:]), r), hist); err != nil {
+			if err := emit(r, append(slices.Clone(hist[start:]), r), hist, ready[i+1:]); err != nil {
 				return err
 			}
 			hist = append(hist, r)
@@ -162,7 +175,7 @@ func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) er
 		}
 		frame = append(frame, peers...)
 		for k, r := range peers {
-			if err := emit(r, frame, append(slices.Clone(hist), peers[:k]...)); err != nil {
+			if err := emit(r, frame, append(slices.Clone(hist), peers[:k]...), ready[i+k+1:]); err != nil {
 				return err
 			}
 		}
@@ -193,6 +206,7 @@ func (f *overAggFunc) fire(ts int64, out datastream.Collector[*vector.Chunk]) er
 }
 
 // lagDepth is how many rows before the current one the LAG calls read.
+// (LEAD reads the rows ready with it: it runs in batch mode only.)
 func lagDepth(calls []plan.AggCall) int {
 	n := 0
 	for _, c := range calls {
@@ -205,12 +219,13 @@ func lagDepth(calls []plan.AggCall) int {
 
 // overResults evaluates an OVER aggregation's calls for the current row
 // cur: the aggregates over the frame's rows, LAG from the row Offset rows
-// before (read by before; its default when there is none).
-func overResults(calls []plan.AggCall, frame [][]any, cur []any, before func(n int) ([]any, bool, error)) ([]any, error) {
+// before (read by before; its default when there is none), LEAD from the
+// row Offset rows after (read by after).
+func overResults(calls []plan.AggCall, frame [][]any, cur []any, before, after func(n int) ([]any, bool, error)) ([]any, error) {
 	var aggCalls []plan.AggCall
 	var at []int
 	for i, c := range calls {
-		if c.Func != "LAG" {
+		if c.Func != "LAG" && c.Func != "LEAD" {
 			aggCalls, at = append(aggCalls, c), append(at, i)
 		}
 	}
@@ -225,13 +240,17 @@ func overResults(calls []plan.AggCall, frame [][]any, cur []any, before func(n i
 		}
 	}
 	for i, c := range calls {
-		if c.Func != "LAG" {
+		if c.Func != "LAG" && c.Func != "LEAD" {
 			continue
 		}
 		row, ok := cur, true
 		if c.Offset > 0 {
+			read := before
+			if c.Func == "LEAD" {
+				read = after
+			}
 			var err error
-			if row, ok, err = before(int(c.Offset)); err != nil {
+			if row, ok, err = read(int(c.Offset)); err != nil {
 				return nil, err
 			}
 		}

@@ -141,10 +141,10 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		if isRank && len(c.Args) > 0 {
 			return nil, nil, nil, errorf(c, "%s takes no arguments", fn)
 		}
-		if fn == "LEAD" {
-			return nil, nil, nil, errorf(c, "LEAD is not supported in streaming OVER aggregations (as in Flink): a row would wait for the rows after it")
+		if fn == "LEAD" && !b.batch {
+			return nil, nil, nil, errorf(c, "LEAD is not supported in streaming OVER aggregations (as in Flink): a row would wait for the rows after it; it runs in batch mode")
 		}
-		if !isRank && !aggregateNames[fn] && fn != "LAG" && b.udaf(c) == nil {
+		if !isRank && !aggregateNames[fn] && fn != "LAG" && fn != "LEAD" && b.udaf(c) == nil {
 			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX",
 				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "LAG"}))
 		}
@@ -184,7 +184,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 				continue
 			}
 			switch {
-			case fn == "LAG":
+			case fn == "LAG" || fn == "LEAD":
 				if err := bindLag(c, &call, colOf); err != nil {
 					return nil, nil, nil, err
 				}
@@ -446,16 +446,17 @@ func intLiteral(x *Expr) (int64, bool) {
 	return 0, false
 }
 
-// bindLag binds LAG(expr [, offset [, default]]): the value of expr offset
-// rows (1 by default, a non-negative integer literal) before the current
-// row of the partition, or default (NULL by default) when there is no such
-// row; the frame does not matter.
+// bindLag binds LAG(expr [, offset [, default]]) (LEAD alike): the value
+// of expr offset rows (1 by default, a non-negative integer literal) before
+// (after) the current row of the partition, or default (NULL by default)
+// when there is no such row; the frame does not matter.
 func bindLag(c *ast.FuncCall, call *AggCall, colOf func(ast.Expr) (int, *Expr, error)) error {
+	fn := call.Func
 	if len(c.Args) < 1 || len(c.Args) > 3 {
-		return errorf(c, "LAG takes one to three arguments, got %d", len(c.Args))
+		return errorf(c, "%s takes one to three arguments, got %d", fn, len(c.Args))
 	}
 	if c.Quant == ast.QuantDistinct {
-		return errorf(c, "LAG does not take DISTINCT")
+		return errorf(c, "%s does not take DISTINCT", fn)
 	}
 	i, x, err := colOf(c.Args[0])
 	if err != nil {
@@ -467,7 +468,7 @@ func bindLag(c *ast.FuncCall, call *AggCall, colOf func(ast.Expr) (int, *Expr, e
 		lit, ok := c.Args[1].(*ast.NumberLit)
 		n, perr := strconv.ParseInt(strings.TrimSpace(astText(lit)), 10, 64)
 		if !ok || perr != nil || n < 0 {
-			return errorf(c.Args[1], "the offset of LAG must be a non-negative integer literal")
+			return errorf(c.Args[1], "the offset of %s must be a non-negative integer literal", fn)
 		}
 		call.Offset = n
 	}
@@ -480,7 +481,7 @@ func bindLag(c *ast.FuncCall, call *AggCall, colOf func(ast.Expr) (int, *Expr, e
 		}
 		if d.Type.Kind != types.KindNull && !d.Type.EqualIgnoringNullability(t) {
 			if ct, ok := types.CommonType(t, d.Type); !ok || !ct.EqualIgnoringNullability(t) {
-				return errorf(c.Args[2], "the default of LAG must have the type of its value, %s, not %s", t, d.Type)
+				return errorf(c.Args[2], "the default of %s must have the type of its value, %s, not %s", fn, t, d.Type)
 			}
 		}
 		call.Args = append(call.Args, j)

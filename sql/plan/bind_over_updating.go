@@ -23,8 +23,8 @@ func (b *binder) updatingOver(w *ast.WindowSpec, in *Node, part []int, order []S
 		return nil, errorf(w.Frame, "OVER aggregation over an updating input supports ROWS frames and RANGE UNBOUNDED PRECEDING, not a bounded RANGE")
 	}
 	for _, c := range calls {
-		if c.Func == "LAG" {
-			return nil, errorf(w, "LAG over an updating input is not supported yet")
+		if c.Func == "LAG" || c.Func == "LEAD" {
+			return nil, errorf(w, "%s over an updating input is not supported yet", c.Func)
 		}
 		if c.UDAF != nil {
 			return nil, errorf(w, "OVER aggregation over an updating input does not support the user-defined aggregate function %s", c.Func)
