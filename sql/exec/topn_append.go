@@ -44,8 +44,22 @@ func (f *appendTopNFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[
 		return nil // the input is insert-only
 	}
 	n := int(f.spec.Limit)
-	row := rankedRow{enc: f.codec.encode(r.vals), vals: r.vals}
+	// The row is encoded only if it is kept: compareKeys reads the
+	// encodings only for rows equal in every column, whose encodings are
+	// equal too.
+	row := rankedRow{vals: r.vals}
 	top, _ := f.top.Value()
+	if len(top) == n {
+		// Full: most rows are not better than the last kept one.
+		vals, err := f.codec.decode(top[n-1])
+		if err != nil {
+			return err
+		}
+		if compareKeys(f.spec.Order, row, rankedRow{vals: vals}) >= 0 {
+			return nil
+		}
+	}
+	row.enc = f.codec.encode(r.vals)
 	// Where the row goes: after every row not worse than it.
 	f.rows = f.rows[:0]
 	pos := len(top)
