@@ -71,6 +71,13 @@ func (a *aggCtx) bind(c *exprCtx, e ast.Expr) (*Expr, error) {
 	if f, ok := groupingFunc(e); ok {
 		return a.bindGrouping(f)
 	}
+	if j, ok := e.(ast.AggForm); ok {
+		// JSON_ARRAYAGG / JSON_OBJECTAGG: LISTAGG of JSON texts.
+		if arr, ok := e.(*ast.JSONArrayAggExpr); ok && len(arr.OrderBy) > 0 {
+			return nil, errorf(arr.OrderBy[0], "JSON_ARRAYAGG with ORDER BY is not supported (nor in Flink)")
+		}
+		return a.bind(c, j.AggForm())
+	}
 	if !a.b.hasAgg(e) && !hasGroupingFunc(e) {
 		x, err := a.plainCtx("here").bind(e)
 		if err != nil {
@@ -586,4 +593,12 @@ func groupItems(items []ast.Expr) []ast.Expr {
 		out = append(out, g)
 	}
 	return out
+}
+
+// jsonAggName names a JSON aggregate for errors.
+func jsonAggName(e ast.Expr) string {
+	if _, ok := e.(*ast.JSONObjectAggExpr); ok {
+		return "JSON_OBJECTAGG"
+	}
+	return "JSON_ARRAYAGG"
 }

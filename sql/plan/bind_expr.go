@@ -69,6 +69,9 @@ func (b *binder) hasAgg(e ast.Expr) bool {
 				found = b.hasAgg(x)
 				return false
 			}
+		case *ast.JSONObjectAggExpr, *ast.JSONArrayAggExpr:
+			found = true
+			return false
 		case *ast.FuncCall:
 			if b.isAggCall(n) || auxWindowFunc(n) != "" {
 				found = true
@@ -268,10 +271,12 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 	case ast.CallForm:
 		// JSON functions: their clauses become constant arguments.
 		return c.bind(e.CallForm())
-	case *ast.JSONObjectAggExpr:
-		return nil, errorf(e, "JSON_OBJECTAGG is not supported yet")
-	case *ast.JSONArrayAggExpr:
-		return nil, errorf(e, "JSON_ARRAYAGG is not supported yet")
+	case *ast.JSONObjectAggExpr, *ast.JSONArrayAggExpr:
+		msg := c.noAgg
+		if msg == "" {
+			msg = "here"
+		}
+		return nil, errorf(e, "aggregate function %s is not allowed %s", jsonAggName(e), msg)
 	case *ast.ExtractExpr:
 		x, err := c.bind(e.X)
 		if err != nil {
