@@ -22,7 +22,7 @@ func jsonFragment(l Loc, x Expr, nullOnNull bool) Expr {
 	return frag
 }
 
-// jsonListAgg is open || COALESCE(LISTAGG(member, ','), '') || close.
+// jsonListAgg is open, the members joined by commas (none: nothing), close.
 func jsonListAgg(l Loc, member Expr, open, close string) Expr {
 	agg := builtinCall(l, "LISTAGG", member, &StringLit{Loc: l, Value: ","})
 	body := builtinCall(l, "COALESCE", agg, &StringLit{Loc: l, Value: ""})
