@@ -501,6 +501,11 @@ func (s *Session) BuildQueryStream(env *datastream.Env, q *ast.Query) (*datastre
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.buildStream(env, p)
+}
+
+// buildStream adds a planned query's or INSERT's operators to env.
+func (s *Session) buildStream(env *datastream.Env, p *plan.Planned) (*datastream.DataStream[*vector.Chunk], []plan.Column, error) {
 	o, err := s.execOptions()
 	if err != nil {
 		return nil, nil, err
@@ -521,15 +526,7 @@ func (s *Session) BuildInsertStream(env *datastream.Env, ins *ast.Insert) (*data
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := s.execOptions()
-	if err != nil {
-		return nil, nil, err
-	}
-	stream, err := exec.BuildStream(env, p.Physical, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	return stream, p.Logical[0].Columns, nil
+	return s.buildStream(env, p)
 }
 
 func (s *Session) query(ctx context.Context, q *ast.Query) (*Result, error) {
