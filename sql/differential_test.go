@@ -75,24 +75,10 @@ func TestStreamingEqualsBatch(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	modes := map[string]*Session{}
-	for _, mode := range []string{"streaming", "batch"} {
-		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
-		if _, err := s.Execute(ctx, ddl); err != nil {
-			t.Fatal(err)
-		}
-		modes[mode] = s
-	}
+	modes := modeSessions(t, ctx, ddl)
 	for _, q := range queries {
 		t.Run(q, func(t *testing.T) {
-			var results [2]string
-			for i, mode := range []string{"streaming", "batch"} {
-				r, err := modes[mode].Execute(ctx, q)
-				if err != nil {
-					t.Fatalf("%s: %v", mode, err)
-				}
-				results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-			}
+			results := runModes(t, ctx, modes, q)
 			if results[0] != results[1] {
 				t.Errorf("streaming and batch differ:\nstreaming:\n%s\nbatch:\n%s", results[0], results[1])
 			}
@@ -101,4 +87,34 @@ func TestStreamingEqualsBatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// modeSessions returns a streaming and a batch session on two subtasks,
+// each with ddl run.
+func modeSessions(t *testing.T, ctx context.Context, ddl string) map[string]*Session {
+	t.Helper()
+	sessions := map[string]*Session{}
+	for _, mode := range []string{"streaming", "batch"} {
+		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
+		if _, err := s.Execute(ctx, ddl); err != nil {
+			t.Fatal(err)
+		}
+		sessions[mode] = s
+	}
+	return sessions
+}
+
+// runModes runs q in the streaming and the batch session and returns their
+// final results, formatted.
+func runModes(t *testing.T, ctx context.Context, sessions map[string]*Session, q string) [2]string {
+	t.Helper()
+	var results [2]string
+	for i, mode := range []string{"streaming", "batch"} {
+		r, err := sessions[mode].Execute(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
+	}
+	return results
 }

@@ -119,33 +119,41 @@ func TestRunFromJSONPlan(t *testing.T) {
 		"SELECT a, x FROM g CROSS JOIN UNNEST(ARRAY[a, a + 1]) WITH ORDINALITY AS u(x, i) WHERE i = 2",
 		"SELECT a, b FROM g ORDER BY b DESC, a LIMIT 4 OFFSET 1",
 	} {
-		stmt, err := parser.ParseQuery(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.planner().PlanQuery(stmt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := json.Marshal(p.Physical)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back plan.Plan
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Fatal(err)
-		}
-		var results [2]string
-		for i, pl := range []*plan.Plan{p.Physical, &back} {
-			var rows []Row
-			if _, err := s.run(ctx, pl, func(k vector.RowKind, v []any) { rows = append(rows, Row{Kind: k, Values: v}) }); err != nil {
-				t.Fatal(err)
-			}
-			r := &Result{Columns: p.Logical[0].Columns, Rows: rows}
-			results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-		}
+		results := runBothWays(t, ctx, s, q)
 		if results[0] != results[1] || results[0] == "\n" {
 			t.Errorf("%s: from JSON\n%s\nwant\n%s", q, results[1], results[0])
 		}
 	}
+}
+
+// runBothWays runs query q on s from its physical plan and from the plan's
+// JSON read back, and returns both final results, formatted.
+func runBothWays(t *testing.T, ctx context.Context, s *Session, q string) [2]string {
+	t.Helper()
+	stmt, err := parser.ParseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.planner().PlanQuery(stmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(p.Physical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back plan.Plan
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	var results [2]string
+	for i, pl := range []*plan.Plan{p.Physical, &back} {
+		var rows []Row
+		if _, err := s.run(ctx, pl, func(k vector.RowKind, v []any) { rows = append(rows, Row{Kind: k, Values: v}) }); err != nil {
+			t.Fatal(err)
+		}
+		r := &Result{Columns: p.Logical[0].Columns, Rows: rows}
+		results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
+	}
+	return results
 }

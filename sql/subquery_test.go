@@ -11,10 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/eddy-streams/eddy/sql/parser"
-	"github.com/eddy-streams/eddy/sql/plan"
-	"github.com/eddy-streams/eddy/sql/vector"
 )
 
 // subqueryRow is a row of the differential test's tables: t(id, k, a)
@@ -242,27 +238,12 @@ func TestSubqueriesStreamingEqualsBatch(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	sessions := map[string]*Session{}
-	for _, mode := range []string{"streaming", "batch"} {
-		// Two subtasks: what an operator on one subtask (the join with an
-		// uncorrelated subquery) emits must reach the next exchange in
-		// order.
-		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
-		if _, err := s.Execute(ctx, ddl); err != nil {
-			t.Fatal(err)
-		}
-		sessions[mode] = s
-	}
+	// Two subtasks: what an operator on one subtask (the join with an
+	// uncorrelated subquery) emits must reach the next exchange in order.
+	sessions := modeSessions(t, ctx, ddl)
 	for _, q := range queries {
 		t.Run(q, func(t *testing.T) {
-			var results [2]string
-			for i, mode := range []string{"streaming", "batch"} {
-				r, err := sessions[mode].Execute(ctx, q)
-				if err != nil {
-					t.Fatalf("%s: %v", mode, err)
-				}
-				results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-			}
+			results := runModes(t, ctx, sessions, q)
 			if results[0] != results[1] {
 				t.Errorf("streaming and batch differ:\nstreaming:\n%s\nbatch:\n%s", results[0], results[1])
 			}
@@ -336,31 +317,7 @@ func TestSubqueryPlansFromJSON(t *testing.T) {
 		"SELECT a, a IN (SELECT a * 3 FROM g) AS three, EXISTS (SELECT * FROM g AS h WHERE h.a = g.a * 5) AS five FROM g",
 		"SELECT a FROM g WHERE a < 5 OR a NOT IN (SELECT a + 1 FROM g)",
 	} {
-		stmt, err := parser.ParseQuery(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.planner().PlanQuery(stmt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := json.Marshal(p.Physical)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back plan.Plan
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Fatal(err)
-		}
-		var results [2]string
-		for i, pl := range []*plan.Plan{p.Physical, &back} {
-			var rows []Row
-			if _, err := s.run(ctx, pl, func(k vector.RowKind, v []any) { rows = append(rows, Row{Kind: k, Values: v}) }); err != nil {
-				t.Fatal(err)
-			}
-			r := &Result{Columns: p.Logical[0].Columns, Rows: rows}
-			results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-		}
+		results := runBothWays(t, ctx, s, q)
 		if results[0] != results[1] || results[0] == "\n" {
 			t.Errorf("%s: from JSON\n%s\nwant\n%s", q, results[1], results[0])
 		}

@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,10 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eddy-streams/eddy/sql/parser"
-	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
-	"github.com/eddy-streams/eddy/sql/vector"
 )
 
 // sessionTestEvent is a row of the random event tables of these tests.
@@ -78,24 +74,10 @@ func TestWindowsStreamingEqualsBatch(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	modes := map[string]*Session{}
-	for _, mode := range []string{"streaming", "batch"} {
-		s := NewSession(Options{Config: map[string]string{"execution.runtime-mode": mode, "parallelism.default": "2"}})
-		if _, err := s.Execute(ctx, ddl); err != nil {
-			t.Fatal(err)
-		}
-		modes[mode] = s
-	}
+	modes := modeSessions(t, ctx, ddl)
 	for _, q := range queries {
 		t.Run(q, func(t *testing.T) {
-			var results [2]string
-			for i, mode := range []string{"streaming", "batch"} {
-				r, err := modes[mode].Execute(ctx, q)
-				if err != nil {
-					t.Fatalf("%s: %v", mode, err)
-				}
-				results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-			}
+			results := runModes(t, ctx, modes, q)
 			if results[0] != results[1] {
 				t.Errorf("streaming and batch differ:\nstreaming:\n%s\nbatch:\n%s", results[0], results[1])
 			}
@@ -319,31 +301,7 @@ func TestWindowsRunFromJSONPlan(t *testing.T) {
 		"SELECT k, SESSION_END(ts, INTERVAL '0.1' SECOND), COUNT(DISTINCT v) FROM ev GROUP BY k, SESSION(ts, INTERVAL '0.1' SECOND)",
 		"SELECT id, window_end FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY ts DESC) AS rn FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' SECOND))) WHERE rn = 1",
 	} {
-		stmt, err := parser.ParseQuery(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.planner().PlanQuery(stmt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := json.Marshal(p.Physical)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back plan.Plan
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Fatal(err)
-		}
-		var results [2]string
-		for i, pl := range []*plan.Plan{p.Physical, &back} {
-			var rows []Row
-			if _, err := s.run(ctx, pl, func(k vector.RowKind, v []any) { rows = append(rows, Row{Kind: k, Values: v}) }); err != nil {
-				t.Fatal(err)
-			}
-			r := &Result{Columns: p.Logical[0].Columns, Rows: rows}
-			results[i] = formatRows(r.ColumnTypes(), r.Final(), true)
-		}
+		results := runBothWays(t, ctx, s, q)
 		if results[0] != results[1] || strings.Count(results[0], "\n") < 5 {
 			t.Errorf("%s: from JSON\n%s\nwant\n%s", q, results[1], results[0])
 		}

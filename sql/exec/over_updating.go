@@ -121,7 +121,10 @@ func (f *overUpdatingFunc) outputs(rows []string, from, to int) ([][]any, error)
 }
 
 func (f *overUpdatingFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
-	f.decoded = map[string][]any{}
+	if f.decoded == nil {
+		f.decoded = map[string][]any{}
+	}
+	clear(f.decoded)
 	enc := f.codec.encode(r.vals)
 	f.decoded[enc] = r.vals
 	old, _ := f.st.Value()
