@@ -47,6 +47,23 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestTransientEventsEqual checks that a transient generator, which reuses
+// its payloads and string bytes, generates the same events (read before
+// the next one).
+func TestTransientEventsEqual(t *testing.T) {
+	cfg := DefaultConfig()
+	a, b := newGen(t, cfg), newGen(t, cfg)
+	b.SetTransient()
+	var want, got []byte
+	for n := range int64(20000) {
+		want = AppendEventCSV(want[:0], a.Generate(n))
+		got = AppendEventCSV(got[:0], b.Generate(n))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("event %d: transient %q, want %q", n, got, want)
+		}
+	}
+}
+
 // TestEventsAreImmutable checks that later events do not overwrite the
 // strings of earlier ones (the arena only grows).
 func TestEventsAreImmutable(t *testing.T) {

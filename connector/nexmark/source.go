@@ -208,6 +208,11 @@ type splitState struct {
 
 func (r *reader) Start() error { return nil }
 
+// SetTransient makes the events the reader emits valid only until it
+// emits the next one (Generator.SetTransient), for a consumer that copies
+// them.
+func (r *reader) SetTransient() { r.gen.SetTransient() }
+
 func (r *reader) AddSplits(splits []connector.Split) {
 	for _, s := range splits {
 		sp := s.(*split)

@@ -119,6 +119,39 @@ type scanSplitOutput struct {
 func (s *scanSplitOutput) Collect(c *vector.Chunk)                       { s.o.emit(s.out, c) }
 func (s *scanSplitOutput) CollectWithTimestamp(c *vector.Chunk, _ int64) { s.o.emit(s.out, c) }
 
+// CollectWithAside emits kept as Collect does, with the watermark of kept
+// and aside: aside holds rows of the same poll that the scan's filter
+// drops, which a connector set apart without filtering (the nexmark
+// source's event types) but which still move the watermark.
+func (s *scanSplitOutput) CollectWithAside(kept, aside *vector.Chunk) {
+	o := s.o
+	if o.err != nil {
+		return
+	}
+	c, err := o.p.extend(aside)
+	var wm int64
+	if err == nil {
+		wm, err = o.p.maxWatermark(c)
+	}
+	var res *vector.Chunk
+	var keptWM int64
+	if err == nil {
+		res, keptWM, err = o.p.run(kept)
+	}
+	if err != nil {
+		o.err = err
+		return
+	}
+	wm = max(wm, keptWM)
+	if res == nil {
+		if wm == math.MinInt64 {
+			return
+		}
+		res = vector.NewChunk(o.p.output.types, 0)
+	}
+	s.out.CollectWithTimestamp(res, wm)
+}
+
 // scanPipeline is the per-subtask evaluation of a scan.
 type scanPipeline struct {
 	ctx       *functions.Context
@@ -167,38 +200,13 @@ func newScanPipeline(spec *plan.ScanSpec, ctx functions.Context) (*scanPipeline,
 // value of its rows (math.MinInt64 without one). A chunk all filtered out
 // is still returned, empty, when it moves the watermark.
 func (p *scanPipeline) run(raw *vector.Chunk) (*vector.Chunk, int64, error) {
-	c := raw
-	if len(p.computed) > 0 {
-		c = &vector.Chunk{Cols: append([]*vector.Vector(nil), raw.Cols[:p.nPaths]...), Kinds: raw.Kinds}
-		c.SetLen(raw.Len())
-		for _, ev := range p.computed {
-			v, err := ev.eval(p.ctx, c, true)
-			if err != nil {
-				return nil, 0, err
-			}
-			if err := v.Err(nil); err != nil {
-				return nil, 0, err
-			}
-			if v.IsConst() {
-				v = v.Broadcast(c.Len())
-			}
-			c.Cols = append(c.Cols, v)
-		}
+	c, err := p.extend(raw)
+	if err != nil {
+		return nil, 0, err
 	}
-	wm := int64(math.MinInt64)
-	if p.watermark != nil && c.Len() > 0 {
-		v, err := p.watermark.eval(p.ctx, c, false)
-		if err != nil {
-			return nil, 0, err
-		}
-		if err := v.Err(nil); err != nil {
-			return nil, 0, err
-		}
-		for i := range c.Len() {
-			if !v.IsNull(i) {
-				wm = max(wm, v.Int64At(i))
-			}
-		}
+	wm, err := p.maxWatermark(c)
+	if err != nil {
+		return nil, 0, err
 	}
 	out, err := p.output.apply(c)
 	if err != nil {
@@ -211,6 +219,51 @@ func (p *scanPipeline) run(raw *vector.Chunk) (*vector.Chunk, int64, error) {
 		out = vector.NewChunk(p.output.types, 0)
 	}
 	return out, wm, nil
+}
+
+// extend appends the computed columns to a raw chunk.
+func (p *scanPipeline) extend(raw *vector.Chunk) (*vector.Chunk, error) {
+	if len(p.computed) == 0 {
+		return raw, nil
+	}
+	c := &vector.Chunk{Cols: append([]*vector.Vector(nil), raw.Cols[:p.nPaths]...), Kinds: raw.Kinds}
+	c.SetLen(raw.Len())
+	for _, ev := range p.computed {
+		v, err := ev.eval(p.ctx, c, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Err(nil); err != nil {
+			return nil, err
+		}
+		if v.IsConst() {
+			v = v.Broadcast(c.Len())
+		}
+		c.Cols = append(c.Cols, v)
+	}
+	return c, nil
+}
+
+// maxWatermark is the highest watermark value of an extended chunk's rows,
+// math.MinInt64 without one.
+func (p *scanPipeline) maxWatermark(c *vector.Chunk) (int64, error) {
+	wm := int64(math.MinInt64)
+	if p.watermark == nil || c.Len() == 0 {
+		return wm, nil
+	}
+	v, err := p.watermark.eval(p.ctx, c, false)
+	if err != nil {
+		return 0, err
+	}
+	if err := v.Err(nil); err != nil {
+		return 0, err
+	}
+	for i := range c.Len() {
+		if !v.IsNull(i) {
+			wm = max(wm, v.Int64At(i))
+		}
+	}
+	return wm, nil
 }
 
 // watermarkStrategy turns the chunks' timestamps (their highest watermark

@@ -54,7 +54,10 @@ func newNexmarkSource(spec *plan.ScanSpec, newSource nexmarkSourceFactory) (conn
 	if err != nil {
 		return nil, err
 	}
-	s := &nexmarkSource{types: spec.PathTypes}
+	s := &nexmarkSource{types: spec.PathTypes, keep: -1, watermarked: spec.Watermark != nil}
+	if t, ok := nexmarkTypeFilter(spec); ok {
+		s.keep = int(t)
+	}
 	for i, p := range spec.Paths {
 		f, err := nexmarkPath(spec.Physical, p, spec.PathTypes[i])
 		if err != nil {
@@ -242,12 +245,59 @@ func checkNexmarkSchema(cols []plan.Column) error {
 	return nil
 }
 
+// nexmarkTypeFilter finds, among the conjuncts of the scan's filter, one
+// that keeps a single event type (event_type = 0, 1 or 2, as the suite's
+// person, auction and bid views filter).
+func nexmarkTypeFilter(spec *plan.ScanSpec) (gen.EventType, bool) {
+	if spec.Filter == nil {
+		return 0, false
+	}
+	for _, c := range plan.Conjuncts(spec.Filter) {
+		if c.Kind != plan.Call || c.Func != "=" || len(c.Args) != 2 {
+			continue
+		}
+		col, lit := c.Args[0], c.Args[1]
+		if col.Kind == plan.Literal {
+			col, lit = lit, col
+		}
+		if col.Kind != plan.ColRef || lit.Kind != plan.Literal || col.Index >= len(spec.Paths) {
+			continue
+		}
+		if p := spec.Paths[col.Index]; len(p) != 1 || spec.Physical[p[0]].Name != "event_type" {
+			continue
+		}
+		var v int64
+		switch x := lit.Value.(type) {
+		case int8:
+			v = int64(x)
+		case int16:
+			v = int64(x)
+		case int32:
+			v = int64(x)
+		case int64:
+			v = x
+		default:
+			continue
+		}
+		if v >= int64(gen.PersonEvent) && v <= int64(gen.BidEvent) {
+			return gen.EventType(v), true
+		}
+	}
+	return 0, false
+}
+
 // nexmarkSource turns the generator's events into chunks of the scan's
 // paths.
 type nexmarkSource struct {
 	inner connector.Source[gen.Event]
 	fills []nexmarkFill
 	types []types.Type
+	// keep is the only event type the scan's filter keeps, or -1. The
+	// other events go into a chunk of their own that only moves the
+	// watermark (when the table has one; otherwise they are dropped), so
+	// that the kept rows need no filtering and compaction.
+	keep        int
+	watermarked bool
 	// always lists the paths filled for every event (event_type, whole
 	// ROW columns); byType the fields of each event type's payload.
 	always []int
@@ -262,6 +312,9 @@ func (s *nexmarkSource) CreateReader(ctx connector.ReaderContext) (connector.Rea
 	r, err := s.inner.CreateReader(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if t, ok := r.(interface{ SetTransient() }); ok {
+		t.SetTransient() // add copies every event into the chunk
 	}
 	return &nexmarkReader{inner: r, src: s}, nil
 }
@@ -280,13 +333,13 @@ type nexmarkReader struct {
 	inner connector.Reader[gen.Event]
 	src   *nexmarkSource
 	// per-split chunks being filled during one Poll
-	open  map[string]*vector.Chunk
+	open  map[string]*splitChunks
 	order []string
 	out   connector.ReaderOutput[*vector.Chunk]
-	// the chunk of the split of the previous event: a split's events come
+	// the chunks of the split of the previous event: a split's events come
 	// in runs, so most events skip the map
 	lastID    string
-	lastChunk *vector.Chunk
+	lastChunk *splitChunks
 	// dataSize is the string bytes of each path in the last chunk: a new
 	// chunk's string lanes start that large instead of growing (and
 	// copying) their way there.
@@ -305,7 +358,7 @@ func (r *nexmarkReader) SnapshotSplits() ([]connector.Split, error) {
 func (r *nexmarkReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.InputStatus, error) {
 	r.out = out
 	if r.open == nil {
-		r.open = map[string]*vector.Chunk{}
+		r.open = map[string]*splitChunks{}
 	}
 	var st connector.InputStatus
 	var err error
@@ -322,38 +375,71 @@ func (r *nexmarkReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connect
 	return st, err
 }
 
+// splitChunks are a split's rows of one Poll: kept, and aside (the events
+// the scan's filter drops, for the watermark only).
+type splitChunks struct {
+	kept, aside *vector.Chunk
+}
+
+// asideCollector is the scan's output when it can take the aside rows
+// with the kept ones (scanOutput).
+type asideCollector interface {
+	CollectWithAside(kept, aside *vector.Chunk)
+}
+
 func (r *nexmarkReader) flush(id string) {
-	c := r.open[id]
-	if c == nil {
+	sc := r.open[id]
+	if sc == nil {
 		return
 	}
 	delete(r.open, id)
-	if r.lastChunk == c {
+	if r.lastChunk == sc {
 		r.lastChunk = nil
 	}
+	c := sc.kept
 	if r.dataSize == nil {
 		r.dataSize = make([]int, len(c.Cols))
 	}
 	for i, v := range c.Cols {
 		r.dataSize[i] = len(v.Data)
 	}
+	out := r.out.ForSplit(id)
+	if sc.aside != nil && sc.aside.Len() > 0 {
+		if a, ok := out.(asideCollector); ok {
+			a.CollectWithAside(c, sc.aside)
+			return
+		}
+		// Not under a scan: the rows go on, for a filter to drop.
+		out.Collect(sc.aside)
+	}
 	if c.Len() > 0 {
-		r.out.ForSplit(id).Collect(c)
+		out.Collect(c)
 	}
 }
 
 func (r *nexmarkReader) add(id string, e *gen.Event) {
-	c := r.lastChunk
-	if c == nil || r.lastID != id {
-		c = r.open[id]
-		if c == nil {
-			c = r.newChunk()
-			r.open[id] = c
+	sc := r.lastChunk
+	if sc == nil || r.lastID != id {
+		sc = r.open[id]
+		if sc == nil {
+			sc = &splitChunks{kept: r.newChunk()}
+			r.open[id] = sc
 			r.order = append(r.order, id)
 		}
-		r.lastID, r.lastChunk = id, c
+		r.lastID, r.lastChunk = id, sc
 	}
-	s, cols := r.src, c.Cols
+	s := r.src
+	c := sc.kept
+	if s.keep >= 0 && int(e.Type) != s.keep {
+		if !s.watermarked {
+			return
+		}
+		if sc.aside == nil {
+			sc.aside = vector.NewChunk(s.types, pollBatchRows/8)
+		}
+		c = sc.aside
+	}
+	cols := c.Cols
 	for _, i := range s.always {
 		s.fills[i](e, cols[i])
 	}

@@ -128,6 +128,9 @@ func and(conds ...*Expr) *Expr {
 	return x
 }
 
+// Conjuncts is conjuncts, for the executor's connectors.
+func Conjuncts(e *Expr) []*Expr { return conjuncts(e) }
+
 // conjuncts splits a condition at its ANDs.
 func conjuncts(e *Expr) []*Expr {
 	if e.Kind == Call && e.Func == "AND" {
