@@ -113,7 +113,7 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		if b.opts.Batch {
 			return nil, fmt.Errorf("processing-time windows cannot run in batch mode")
 		}
-		k, err := b.keyed(n.Inputs[0])
+		k, err := b.keyedGroups(n.Inputs[0])
 		if err != nil {
 			return nil, err
 		}

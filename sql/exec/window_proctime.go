@@ -28,9 +28,10 @@ func (c procCounts) Each(prefix string, fn func(string, int64)) {
 
 // procWindowAggFunc is a window aggregation over processing-time windows
 // (a window table function on a PROCTIME() attribute): rows accumulate
-// per group and window as they arrive, and a processing-time timer emits
-// the window's result (+I) when the operator's clock passes its end. As
-// in Flink's streaming mode, windows still open when the input ends are
+// per group and window as they arrive (typed, a group's run of rows of a
+// chunk at a time), and a processing-time timer emits the window's result
+// (+I) when the operator's clock passes its end. As in Flink's streaming
+// mode, windows still open when the input ends are
 // not emitted: pending processing-time timers do not fire.
 type procWindowAggFunc struct {
 	spec     *plan.AggSpec
@@ -58,19 +59,22 @@ func (f *procWindowAggFunc) Open(rc *datastream.RuntimeContext) error {
 }
 
 func (f *procWindowAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], _ datastream.Collector[*vector.Chunk]) error {
-	end, ok := r.vals[f.spec.WindowEnd].(types.TimestampValue)
-	if !ok {
-		return fmt.Errorf("window aggregation: window_end is %T", r.vals[f.spec.WindowEnd])
+	// A run's rows share the group keys, window_end among them.
+	ends := r.src.Cols[f.spec.WindowEnd]
+	if at := r.index(0); ends.IsNull(at) {
+		return fmt.Errorf("window aggregation: window_end is NULL")
 	}
 	g, exists := f.acc.Value()
 	if !exists {
 		g = newGroupAcc(len(f.spec.Calls))
-		ctx.TimerService().RegisterProcessingTimeTimer(end.Millis - 1)
+		ctx.TimerService().RegisterProcessingTimeTimer(ends.TimestampAt(r.index(0)).Millis - 1)
 	} else {
 		g.Accs = slices.Clone(g.Accs)
 	}
-	if err := f.agg.add(&g, r.vals, false, ""); err != nil {
-		return err
+	for k := range r.count() {
+		if err := f.agg.addAt(&g, r.src, r.index(k), false, ""); err != nil {
+			return err
+		}
 	}
 	f.acc.Update(g)
 	return nil
