@@ -83,6 +83,14 @@ type Sink[T any] struct {
 	// its own ID. Without it the folder belongs to the sink (see the
 	// package doc).
 	ID string
+	// Overwrite replaces what a bucket holds (SQL's INSERT OVERWRITE, for
+	// a job that ends): when the committer first commits into a bucket it
+	// removes the part files of other IDs there, and its success file.
+	// OverwriteBuckets are emptied so at the end of the input even when
+	// the job wrote nothing into them (a table without partitions, a
+	// partition named whole). It needs an ID.
+	Overwrite        bool
+	OverwriteBuckets []string
 }
 
 // New returns a sink writing part files into dir (created if needed).
@@ -205,7 +213,14 @@ func (s *Sink[T]) newWriter(subtask int, next int64) (*writer[T], error) {
 
 // CreateCommitter returns the committer that renames part files.
 func (s *Sink[T]) CreateCommitter() (connector.Committer, error) {
-	return committer{dir: s.Dir, successFile: s.SuccessFile}, nil
+	if s.Overwrite && s.ID == "" {
+		return nil, errors.New("file sink: Overwrite needs an ID")
+	}
+	c := &committer{dir: s.Dir, successFile: s.SuccessFile}
+	if s.Overwrite {
+		c.cleared = map[string]bool{}
+	}
+	return c, nil
 }
 
 // EncodeCommittable encodes a Pending as two varints, then the bucket's
@@ -285,6 +300,9 @@ type writer[T any] struct {
 	open   map[string]*partFile // by bucket
 	rolled []Pending            // files the rolling policy closed, for the next checkpoint
 	buf    *bufio.Writer        // reused by the next part file opened
+	// ended is set by the flush at the end of the input; marked once its
+	// overwrite marks went out.
+	ended, marked bool
 }
 
 // partFile is an open in-progress part file.
@@ -376,7 +394,8 @@ func closePart(pf *partFile) error {
 	return err
 }
 
-func (w *writer[T]) Flush(bool) error {
+func (w *writer[T]) Flush(endOfInput bool) error {
+	w.ended = w.ended || endOfInput
 	for _, pf := range w.open {
 		if err := pf.buf.Flush(); err != nil {
 			return err
@@ -388,15 +407,24 @@ func (w *writer[T]) Flush(bool) error {
 // PrepareCommit closes the open part files, if any: they and the files
 // rolled since the last checkpoint are the committables of the checkpoint.
 func (w *writer[T]) PrepareCommit() ([]connector.Committable, error) {
+	var marks []connector.Committable
+	if w.ended && !w.marked && w.subtask == 0 {
+		// The buckets to empty even if nothing goes there: subtask 0
+		// speaks for the job.
+		w.marked = true
+		for _, b := range w.sink.OverwriteBuckets {
+			marks = append(marks, Pending{Subtask: w.subtask, Index: overwriteMark, Bucket: b, ID: w.sink.ID})
+		}
+	}
 	if len(w.open) == 0 && len(w.rolled) == 0 {
-		return nil, nil
+		return marks, nil
 	}
 	buckets := make([]string, 0, len(w.open))
 	for b := range w.open {
 		buckets = append(buckets, b)
 	}
 	slices.Sort(buckets)
-	var out []connector.Committable
+	out := marks
 	for _, p := range w.rolled {
 		out = append(out, p)
 	}
@@ -441,18 +469,43 @@ func (w *writer[T]) Close() error {
 type committer struct {
 	dir         string
 	successFile string
+	// cleared are the buckets an overwriting sink emptied of older files
+	// (nil when it does not overwrite).
+	cleared map[string]bool
 }
+
+// overwriteMark is the Index of a Pending that commits no file: it only
+// has an overwriting sink's bucket emptied.
+const overwriteMark = -1
 
 // Commit renames the in-progress files to their final names. A file
 // already renamed (its in-progress file gone, its final file there) is
 // committed.
-func (c committer) Commit(cs []connector.Committable) error {
+func (c *committer) Commit(cs []connector.Committable) error {
 	for _, x := range cs {
 		p, ok := x.(Pending)
 		if !ok {
 			return fmt.Errorf("file sink: committable %T", x)
 		}
 		dir := filepath.Join(c.dir, p.Bucket)
+		if c.cleared != nil && !c.cleared[p.Bucket] {
+			if err := c.clear(dir, p.ID); err != nil {
+				return fmt.Errorf("overwriting bucket %q: %w", p.Bucket, err)
+			}
+			c.cleared[p.Bucket] = true
+		}
+		if p.Index == overwriteMark {
+			// An empty partition is committed too.
+			if c.successFile != "" && p.Bucket != "" {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return fmt.Errorf("committing bucket %q: %w", p.Bucket, err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, c.successFile), nil, 0o644); err != nil {
+					return fmt.Errorf("committing bucket %q: %w", p.Bucket, err)
+				}
+			}
+			continue
+		}
 		from := filepath.Join(dir, IDInProgressName(p.ID, p.Subtask, p.Index))
 		to := filepath.Join(dir, IDFinalName(p.ID, p.Subtask, p.Index))
 		if err := os.Rename(from, to); err != nil {
@@ -469,17 +522,41 @@ func (c committer) Commit(cs []connector.Committable) error {
 	return nil
 }
 
+// clear removes from dir (not its sub-folders) the part files of sinks
+// other than id, visible or not, and the success file.
+func (c *committer) clear(dir, id string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		other, _, _, _, ok := ParseIDName(e.Name())
+		if ok && other != id || c.successFile != "" && e.Name() == c.successFile {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Abort removes in-progress files.
-func (c committer) Abort(cs []connector.Committable) error {
+func (c *committer) Abort(cs []connector.Committable) error {
 	for _, x := range cs {
-		if p, ok := x.(Pending); ok {
+		if p, ok := x.(Pending); ok && p.Index != overwriteMark {
 			os.Remove(filepath.Join(c.dir, p.Bucket, IDInProgressName(p.ID, p.Subtask, p.Index)))
 		}
 	}
 	return nil
 }
 
-func (c committer) Close() error { return nil }
+func (c *committer) Close() error { return nil }
 
 // Parts returns the visible part files of dir and of its buckets (the
 // folders below it) in order: by bucket, then sink ID, subtask and index.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -320,5 +321,80 @@ func TestRollingAndBuckets(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, b, "_SUCCESS")); err != nil {
 			t.Errorf("bucket %s: %v", b, err)
 		}
+	}
+}
+
+// An overwriting sink removes the part files of other jobs from the
+// buckets it commits into, and from OverwriteBuckets at the end of the
+// input even when it wrote nothing there; other buckets keep theirs.
+func TestOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	render := file.CSV(func(v int, dst []string) []string { return append(dst, strconv.Itoa(v)) })
+	write := func(id string, overwrite bool, buckets []string, vals ...int) {
+		t.Helper()
+		s := file.New(dir, render)
+		s.ID, s.Overwrite, s.OverwriteBuckets = id, overwrite, buckets
+		s.Buckets = func(v int, each func(string, int) error) error { return each("k="+strconv.Itoa(v%3), v) }
+		w, err := s.CreateWriter(sinkCtx{0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if err := w.Write(v, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(true); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := w.(connector.PrecommittingWriter[int]).PrepareCommit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		committer, err := s.CreateCommitter()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var decoded []connector.Committable
+		for _, c := range cs {
+			b, err := s.EncodeCommittable(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := s.DecodeCommittable(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded = append(decoded, d)
+		}
+		if err := committer.Commit(decoded); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func() map[string][]string {
+		out := map[string][]string{}
+		for _, p := range visible(t, dir) {
+			b, _ := os.ReadFile(p)
+			bucket := filepath.Base(filepath.Dir(p))
+			out[bucket] = append(out[bucket], strings.Fields(string(b))...)
+		}
+		for _, r := range out {
+			slices.Sort(r)
+		}
+		return out
+	}
+	write("old", false, nil, 0, 1, 2, 3, 4, 5)
+	// k=1 rewritten, k=2 named whole but empty, k=0 untouched.
+	write("new", true, []string{"k=2"}, 7, 10)
+	got := rows()
+	want := map[string][]string{"k=0": {"0", "3"}, "k=1": {"10", "7"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after the overwrite: %v, want %v", got, want)
+	}
+	// A committer of an overwriting sink needs an ID to tell its files.
+	s := file.New(dir, render)
+	s.Overwrite = true
+	if _, err := s.CreateCommitter(); err == nil {
+		t.Error("an overwriting sink without an ID made a committer")
 	}
 }

@@ -138,8 +138,8 @@ func (f *chunkGroupsFunc) ProcessElement(c *vector.Chunk, _ *datastream.ProcessC
 
 // keyedGroups is keyed for operators that take runs of rows of one key
 // (chunkGroupsFunc).
-func (b *builder) keyedGroups(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, string], error) {
+func (b *builder) keyedGroups(ex *plan.Node, extra ...*datastream.DataStream[*keyedRow]) (*datastream.KeyedStream[*keyedRow, string], error) {
 	return b.exchange(ex, func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow] {
 		return &chunkGroupsFunc{keys: keys}
-	})
+	}, extra...)
 }

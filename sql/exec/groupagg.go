@@ -93,6 +93,9 @@ func isRetract(k vector.RowKind) bool { return !k.IsAdditive() }
 
 func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
 	g, exists := f.st.acc.Value()
+	if r.count() == 0 {
+		return f.ensureGroup(g, exists, out)
+	}
 	if r.src != nil {
 		return f.processTyped(r, g, exists, out)
 	}
@@ -146,6 +149,29 @@ func (f *groupAggFunc) ProcessElement(r *keyedRow, _ *datastream.KeyedContext[st
 		}
 		f.st.acc.Update(g)
 	}
+	if c := f.out.take(); c != nil {
+		out.Collect(c)
+	}
+	return nil
+}
+
+// ensureGroup handles the element of no rows that batch mode sends a
+// global aggregation: over no rows at all SQL gives one row of the
+// aggregates' values for no input (COUNT(*) 0, SUM NULL), so the group
+// starts without rows and emits them; rows arriving later update it.
+func (f *groupAggFunc) ensureGroup(g groupAcc, exists bool, out datastream.Collector[*vector.Chunk]) error {
+	if exists {
+		return nil
+	}
+	g = newGroupAcc(len(f.spec.Calls))
+	res, err := f.agg.results(&g, "")
+	if err != nil {
+		return err
+	}
+	if err := f.out.add(vector.Insert, res); err != nil {
+		return err
+	}
+	f.st.acc.Update(g)
 	if c := f.out.take(); c != nil {
 		out.Collect(c)
 	}

@@ -169,7 +169,16 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		if b.opts.MiniBatch {
 			keyed = b.keyedGroups
 		}
-		k, err := keyed(n.Inputs[0])
+		var extra []*datastream.DataStream[*keyedRow]
+		if b.opts.Batch && len(n.Agg.Keys) == 0 {
+			// A global aggregation gives a row even over no rows: an
+			// element of no rows makes its group exist (ensureGroup).
+			var none vector.Chunk // the key of no columns, as the exchange encodes it
+			none.SetLen(1)
+			group := &keyedRow{key: string(vector.AppendRow(nil, &none, 0)), rows: []int32{}}
+			extra = append(extra, datastream.FromSlice(b.env, []*keyedRow{group}).Name("Global group"))
+		}
+		k, err := keyed(n.Inputs[0], extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -208,13 +217,15 @@ func (b *builder) keyed(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, strin
 
 // keyedTyped is keyed for operators that read rows typed (keyedRow.src):
 // nothing is boxed on the way.
-func (b *builder) keyedTyped(ex *plan.Node) (*datastream.KeyedStream[*keyedRow, string], error) {
+func (b *builder) keyedTyped(ex *plan.Node, extra ...*datastream.DataStream[*keyedRow]) (*datastream.KeyedStream[*keyedRow, string], error) {
 	return b.exchange(ex, func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow] {
 		return &chunkRowsFunc{keys: keys}
-	})
+	}, extra...)
 }
 
-func (b *builder) exchange(ex *plan.Node, split func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow]) (*datastream.KeyedStream[*keyedRow, string], error) {
+// exchange builds exchange ex: its input split into keyed rows by split,
+// with the elements of extra, keyed.
+func (b *builder) exchange(ex *plan.Node, split func(keys []int) datastream.ProcessFunction[*vector.Chunk, *keyedRow], extra ...*datastream.DataStream[*keyedRow]) (*datastream.KeyedStream[*keyedRow, string], error) {
 	if ex.Op != plan.OpExchange {
 		return nil, fmt.Errorf("keyed operator without an exchange before it")
 	}
@@ -225,6 +236,9 @@ func (b *builder) exchange(ex *plan.Node, split func(keys []int) datastream.Proc
 	rows := datastream.Process(in, split(ex.Exchange.Keys)).Name(name(ex))
 	if in.Parallelism() == 1 {
 		rows = rows.SetParallelism(1) // in order, as forwardOp
+	}
+	if len(extra) > 0 {
+		rows = rows.Union(extra...)
 	}
 	return datastream.KeyBy(rows, func(r *keyedRow) string { return r.key }), nil
 }
@@ -297,7 +311,7 @@ func (b *builder) sink(n *plan.Node) error {
 	case "blackhole":
 		s.SinkTo(blackholeSink{}, "Sink: "+spec.Table)
 	case "filesystem":
-		fs, err := newFileSink(spec.Options, n.Names(), ts, spec.PartitionKeys)
+		fs, err := newFileSink(spec, n.Names(), ts, b.fctx)
 		if err != nil {
 			return fmt.Errorf("table %s: %w", spec.Table, err)
 		}

@@ -76,24 +76,7 @@ func (p *partitioner) split(c *vector.Chunk, each func(bucket string, part *vect
 	var b strings.Builder
 	var err error
 	c.ForEachLive(func(i int) {
-		b.Reset()
-		for k, col := range p.cols {
-			if k > 0 {
-				b.WriteByte('/')
-			}
-			b.WriteString(escapePartitionValue(p.names[k]))
-			b.WriteByte('=')
-			v := c.Cols[col].Get(i)
-			s := ""
-			if v != nil {
-				s = FormatValue(p.types[k], v)
-			}
-			if s == "" {
-				s = p.defaultName
-			}
-			b.WriteString(escapePartitionValue(s))
-		}
-		key := b.String()
+		key := p.bucket(&b, func(k int) any { return c.Cols[p.cols[k]].Get(i) })
 		if _, ok := rows[key]; !ok {
 			order = append(order, key)
 		}
@@ -107,6 +90,29 @@ func (p *partitioner) split(c *vector.Chunk, each func(bucket string, part *vect
 		}
 	}
 	return nil
+}
+
+// bucket returns the folder of the partition whose values value gives,
+// by partition column: k1=v1/k2=v2, escaped, a NULL or empty value named
+// as the default partition.
+func (p *partitioner) bucket(b *strings.Builder, value func(k int) any) string {
+	b.Reset()
+	for k := range p.cols {
+		if k > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(escapePartitionValue(p.names[k]))
+		b.WriteByte('=')
+		s := ""
+		if v := value(k); v != nil {
+			s = FormatValue(p.types[k], v)
+		}
+		if s == "" {
+			s = p.defaultName
+		}
+		b.WriteString(escapePartitionValue(s))
+	}
+	return b.String()
 }
 
 // partitionValues reads the partition values of a file of a partitioned

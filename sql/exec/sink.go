@@ -17,6 +17,8 @@ import (
 	"github.com/eddy-streams/eddy/connector/file"
 	"github.com/eddy-streams/eddy/datastream"
 	"github.com/eddy-streams/eddy/sql/catalog"
+	"github.com/eddy-streams/eddy/sql/functions"
+	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
 	"github.com/eddy-streams/eddy/sql/vector"
 )
@@ -157,7 +159,8 @@ func (f chunkFormat) Write(w *bufio.Writer, c *vector.Chunk) error {
 // partitioned table's rows go into partition folders; with
 // sink.partition-commit.policy.kind = success-file a partition gets a
 // marker file once files were committed to it.
-func newFileSink(opts map[string]string, names []string, ts []types.Type, partitionKeys []string) (connector.Sink[*vector.Chunk], error) {
+func newFileSink(spec *plan.SinkSpec, names []string, ts []types.Type, fctx functions.Context) (connector.Sink[*vector.Chunk], error) {
+	opts, partitionKeys := spec.Options, spec.PartitionKeys
 	f := chunkFormat{json: opts["format"] == "json", delim: ',', names: names, types: ts}
 	if d := opts["csv.field-delimiter"]; d != "" {
 		d = unescape(d)
@@ -179,6 +182,9 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 		sink := file.New[*vector.Chunk](opts["path"], f)
 		sink.ID = id
 		roll(sink)
+		if spec.Overwrite {
+			sink.Overwrite, sink.OverwriteBuckets = true, []string{""}
+		}
 		return sink, nil
 	}
 	p := &partitioner{defaultName: partitionDefaultName(opts)}
@@ -202,6 +208,19 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 	sink.ID = id
 	roll(sink)
 	sink.Buckets = p.split
+	if spec.Overwrite {
+		sink.Overwrite = true
+		if len(spec.StaticPartition) == len(partitionKeys) {
+			vals := make([]any, len(partitionKeys))
+			for k, x := range spec.StaticPartition {
+				if vals[k], err = constValue(fctx, x); err != nil {
+					return nil, fmt.Errorf("partition value of '%s': %w", partitionKeys[k], err)
+				}
+			}
+			var b strings.Builder
+			sink.OverwriteBuckets = []string{p.bucket(&b, func(k int) any { return vals[k] })}
+		}
+	}
 	for _, kind := range strings.Split(opts["sink.partition-commit.policy.kind"], ",") {
 		switch strings.TrimSpace(kind) {
 		case "":
@@ -214,6 +233,25 @@ func newFileSink(opts map[string]string, names []string, ts []types.Type, partit
 		}
 	}
 	return sink, nil
+}
+
+// constValue evaluates an expression that reads no column (a literal, a
+// cast of one).
+func constValue(fctx functions.Context, x *plan.Expr) (any, error) {
+	ev, err := compile(x)
+	if err != nil {
+		return nil, err
+	}
+	c := &vector.Chunk{}
+	c.SetLen(1)
+	v, err := ev.eval(&fctx, c, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Err(nil); err != nil {
+		return nil, err
+	}
+	return v.Get(0), nil
 }
 
 // newSinkID is a random ID for the part file names of one job's file sink,

@@ -395,6 +395,13 @@ type SinkSpec struct {
 	Collect   bool
 	// PartitionKeys are the table's PARTITIONED BY columns.
 	PartitionKeys []string `json:",omitempty"`
+	// Overwrite replaces what the table holds (INSERT OVERWRITE): all of
+	// it, or for a partitioned table the partitions the job writes to and
+	// the one of a PARTITION clause that names every partition column,
+	// whose values StaticPartition holds (in PartitionKeys' order) so that
+	// it is emptied even when no row goes there.
+	Overwrite       bool    `json:",omitempty"`
+	StaticPartition []*Expr `json:",omitempty"`
 }
 
 // UnnestSpec is a join with UNNEST(Expr) of each input row: the row's

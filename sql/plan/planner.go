@@ -99,9 +99,6 @@ func cloneTree(n *Node, seen map[*Node]*Node) *Node {
 // (k = v, …)] [(cols)] query. The static partition columns take their
 // values from the PARTITION clause; the query gives the other columns.
 func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
-	if in.Overwrite {
-		return nil, errorf(in, "INSERT OVERWRITE is not supported yet")
-	}
 	t, err := b.cat.LookupTable(in.Table)
 	if err != nil {
 		return nil, at(in.Table, err)
@@ -119,6 +116,15 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	}
 	if !spec.Sink {
 		return nil, errorf(in.Table, "table %s: connector '%s' can only be read, not written", t.Path, t.Connector())
+	}
+	if in.Overwrite {
+		// As Flink: a filesystem sink overwrites in batch mode only.
+		if t.Connector() != "filesystem" {
+			return nil, errorf(in, "INSERT OVERWRITE: table %s cannot be overwritten: its connector '%s' cannot replace what it holds (the filesystem connector can)", t.Path, t.Connector())
+		}
+		if !b.batch {
+			return nil, errorf(in, "INSERT OVERWRITE runs in batch mode only (SET 'execution.runtime-mode' = 'batch'): a streaming job never ends, so it would never replace the old data")
+		}
 	}
 	q, err := b.bindQuery(in.Query)
 	if err != nil {
@@ -198,7 +204,12 @@ func (b *binder) bindInsert(in *ast.Insert) (*Node, error) {
 	}
 	n := b.calc(q, projects, nil, cols)
 	sink := b.node(OpSink, cloneCols(cols), n)
-	sink.Sink = &SinkSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options, PartitionKeys: t.PartitionKeys}
+	sink.Sink = &SinkSpec{Table: t.Path.String(), Connector: t.Connector(), Options: t.Options, PartitionKeys: t.PartitionKeys, Overwrite: in.Overwrite}
+	if in.Overwrite && len(t.PartitionKeys) > 0 && len(static) == len(t.PartitionKeys) {
+		for _, k := range t.PartitionKeys {
+			sink.Sink.StaticPartition = append(sink.Sink.StaticPartition, static[k])
+		}
+	}
 	sink.Changelog = n.Changelog
 	return sink, nil
 }
