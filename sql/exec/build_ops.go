@@ -38,7 +38,7 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 		case n.Join.Window != nil:
 			f = &windowJoinFunc{joinBase: base}
 		default:
-			f = &joinFunc{joinBase: base, ttl: b.ttl()}
+			f = &joinFunc{joinBase: base, leftTTL: b.hintTTL(n.Join.LeftTTL), rightTTL: b.hintTTL(n.Join.RightTTL)}
 		}
 		s := datastream.KeyedCoProcess(datastream.ConnectKeyed(l, r), f)
 		if len(n.Join.LeftKeys) == 0 {

@@ -47,6 +47,18 @@ type Options struct {
 // ttl is the state TTL of the operators table.exec.state.ttl applies to.
 func (b *builder) ttl() state.TTL { return state.TTLOf(b.opts.StateTTL) }
 
+// hintTTL is an operator's state TTL: a STATE_TTL hint's (milliseconds, or
+// plan.NoTTL) when it has one, else table.exec.state.ttl.
+func (b *builder) hintTTL(ms int64) state.TTL {
+	switch {
+	case ms == plan.NoTTL:
+		return state.TTLOf(0)
+	case ms > 0:
+		return state.TTLOf(time.Duration(ms) * time.Millisecond)
+	}
+	return b.ttl()
+}
+
 // Build adds the plan's operators to env; env.Execute runs them.
 func Build(env *datastream.Env, p *plan.Plan, opts Options) error {
 	b := &builder{env: env, opts: opts, streams: map[*plan.Node]*datastream.DataStream[*vector.Chunk]{}, mu: &sync.Mutex{}}
@@ -182,7 +194,7 @@ func (b *builder) build(n *plan.Node) (*datastream.DataStream[*vector.Chunk], er
 		if err != nil {
 			return nil, err
 		}
-		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes, ttl: b.ttl()}
+		f := &groupAggFunc{spec: n.Agg, retract: !n.Inputs[0].Changelog.IsInsertOnly(), outTypes: outTypes, ttl: b.hintTTL(n.Agg.TTL)}
 		return datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f)), nil
 	case plan.OpWindowAggregate:
 		if s, ok := planSlicedHop(n); ok {

@@ -44,18 +44,19 @@ type joinEntry struct {
 // left row itself when it gains its first (loses its last) match.
 type joinFunc struct {
 	joinBase
-	ttl         state.TTL // table.exec.state.ttl
-	left, right state.ListState[joinEntry]
-	adds        []joinEntry // this run's rows, added to state at its end
-	updated     []joinEntry // scratch: the other side with new match counts
+	// leftTTL, rightTTL: table.exec.state.ttl or the STATE_TTL hint
+	leftTTL, rightTTL state.TTL
+	left, right       state.ListState[joinEntry]
+	adds              []joinEntry // this run's rows, added to state at its end
+	updated           []joinEntry // scratch: the other side with new match counts
 }
 
 func (f *joinFunc) Open(rc *datastream.RuntimeContext) error {
 	var err error
-	if f.left, err = datastream.GetListState(rc, state.List[joinEntry]("left").WithTTL(f.ttl)); err != nil {
+	if f.left, err = datastream.GetListState(rc, state.List[joinEntry]("left").WithTTL(f.leftTTL)); err != nil {
 		return err
 	}
-	if f.right, err = datastream.GetListState(rc, state.List[joinEntry]("right").WithTTL(f.ttl)); err != nil {
+	if f.right, err = datastream.GetListState(rc, state.List[joinEntry]("right").WithTTL(f.rightTTL)); err != nil {
 		return err
 	}
 	return f.openBase()

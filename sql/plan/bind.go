@@ -21,6 +21,8 @@ type binder struct {
 	depth  int
 	// batch binds for batch mode (ORDER BY on any column).
 	batch bool
+	// joinOf are the join nodes of FROM's joins (for STATE_TTL).
+	joinOf map[*ast.Join]*Node
 }
 
 func (b *binder) node(op Op, cols []Column, inputs ...*Node) *Node {
@@ -275,7 +277,14 @@ func (b *binder) bindFrom(ref ast.TableRef) (*Node, *scope, error) {
 		}
 		return b.alias(n, "", ref.Alias)
 	case *ast.Join:
-		return b.bindJoin(ref)
+		n, sc, err := b.bindJoin(ref)
+		if err == nil && n.Op == OpJoin {
+			if b.joinOf == nil {
+				b.joinOf = map[*ast.Join]*Node{}
+			}
+			b.joinOf[ref] = n
+		}
+		return n, sc, err
 	case *ast.Unnest:
 		return nil, nil, errorf(ref, "UNNEST is not supported yet")
 	}

@@ -23,7 +23,14 @@ func (b *binder) bindSelect(sel *ast.Select) (*Node, error) {
 			return nil, err
 		}
 	}
-	return b.bindSelectOver(sel, n, sc)
+	out, err := b.bindSelectOver(sel, n, sc)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.applyStateTTL(sel, n, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // bindSelectOver binds a SELECT block over its bound FROM (n, with scope

@@ -15,10 +15,13 @@ import (
 //   - the query hints BROADCAST, SHUFFLE_HASH, SHUFFLE_MERGE and NEST_LOOP
 //     choose a batch join strategy in Flink; Eddy has one join strategy,
 //     so they are checked and have no effect (as in Flink's streaming
-//     mode), as LOOKUP's async and retry options do on a lookup join.
+//     mode), as LOOKUP's async and retry options do on a lookup join;
+//   - the query hint STATE_TTL('name' = 'duration', …) sets how long the
+//     regular joins and the group aggregation of its SELECT keep state
+//     (state_ttl.go), instead of table.exec.state.ttl.
 
 // queryHints are the query hints Eddy accepts.
-var queryHints = []string{"BROADCAST", "SHUFFLE_HASH", "SHUFFLE_MERGE", "NEST_LOOP", "LOOKUP"}
+var queryHints = []string{"BROADCAST", "SHUFFLE_HASH", "SHUFFLE_MERGE", "NEST_LOOP", "LOOKUP", "STATE_TTL"}
 
 // hintedTable returns t with the OPTIONS hints applied, checked as the
 // connector's options.
@@ -58,7 +61,14 @@ func checkQueryHints(hints []*ast.Hint) error {
 		case name == "OPTIONS":
 			return errorf(h, "OPTIONS is a table hint: write it after the table name, FROM t /*+ OPTIONS(…) */")
 		case name == "STATE_TTL":
-			return errorf(h, "the STATE_TTL hint is not supported yet")
+			if len(h.Options) == 0 || len(h.Args) > 0 {
+				return errorf(h, "the STATE_TTL hint takes 'table or alias' = 'duration' pairs, such as STATE_TTL('orders' = '1d')")
+			}
+			for _, o := range h.Options {
+				if _, err := hintTTL(o); err != nil {
+					return err
+				}
+			}
 		case name == "LOOKUP":
 			if len(h.Options) == 0 {
 				return errorf(h, "the LOOKUP hint takes 'table' = '…' and its options")

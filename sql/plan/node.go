@@ -203,6 +203,8 @@ type AggSpec struct {
 	// ProcTime marks a window aggregation over processing-time windows:
 	// results are emitted when the clock passes the window's end.
 	ProcTime bool `json:",omitempty"`
+	// TTL is a group aggregation's STATE_TTL hint, as JoinSpec.LeftTTL.
+	TTL int64 `json:",omitempty"`
 }
 
 // WindowKind is a window table function.
@@ -265,7 +267,16 @@ type JoinSpec struct {
 	Temporal *TemporalJoin `json:",omitempty"`
 	// Lookup makes a lookup join with a table (the right).
 	Lookup *LookupJoin `json:",omitempty"`
+	// LeftTTL and RightTTL are the STATE_TTL hint's retention of each
+	// side's rows, in milliseconds: 0 keeps the job's
+	// table.exec.state.ttl, NoTTL keeps them for ever.
+	LeftTTL  int64 `json:",omitempty"`
+	RightTTL int64 `json:",omitempty"`
 }
+
+// NoTTL is a STATE_TTL hint of 0: the state is kept for ever, whatever
+// table.exec.state.ttl says.
+const NoTTL = -1
 
 // LookupJoin is a join FOR SYSTEM_TIME AS OF a processing-time attribute
 // of the left with a table whose connector looks rows up (Flink's

@@ -139,7 +139,7 @@ func (o *optimizer) pruneBelowJoin(c, j *Node) *Node {
 	for k, i := range rcols {
 		m[nl+i], rm[i] = len(lcols)+k, k
 	}
-	spec := &JoinSpec{Kind: j.Join.Kind}
+	spec := &JoinSpec{Kind: j.Join.Kind, LeftTTL: j.Join.LeftTTL, RightTTL: j.Join.RightTTL}
 	if iv := j.Join.Interval; iv != nil {
 		spec.Interval = &IntervalBounds{LeftTime: lm[iv.LeftTime], RightTime: rm[iv.RightTime], Lower: iv.Lower, Upper: iv.Upper}
 	}
