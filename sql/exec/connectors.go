@@ -91,9 +91,7 @@ func init() {
 			{Key: "sink.rolling-policy.file-size", Check: isMemorySize},
 			{Key: "sink.rolling-policy.rollover-interval", Check: catalog.IsDuration},
 			{Key: "sink.rolling-policy.check-interval", Check: catalog.IsDuration},
-			{Key: "source.monitor-interval", Check: func(string) error {
-				return fmt.Errorf("continuous monitoring of the path is not supported yet: the filesystem source reads the files present when the job starts")
-			}},
+			{Key: "source.monitor-interval", Check: catalog.IsDuration},
 			{Key: "partition.default-name"},
 			{Key: "lookup.join.cache.ttl", Check: catalog.IsDuration},
 			{Key: "sink.partition-commit.policy.kind"},

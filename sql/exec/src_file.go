@@ -14,8 +14,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eddy-streams/eddy/connector"
+	"github.com/eddy-streams/eddy/sql/catalog"
 	"github.com/eddy-streams/eddy/sql/functions"
 	"github.com/eddy-streams/eddy/sql/plan"
 	"github.com/eddy-streams/eddy/sql/types"
@@ -24,7 +26,9 @@ import (
 
 // The filesystem source reads the files under 'path' (a file, or the
 // visible files of a directory: the part files of the filesystem sink) as
-// CSV without a header or JSON lines, one split per file. It is bounded.
+// CSV without a header or JSON lines, one split per file. It is bounded,
+// unless 'source.monitor-interval' has it read new files as they appear
+// (src_file_monitor.go).
 // A partitioned table's files sit in folders named by the partition
 // columns' values (dt=2024-01-01/hm=10%3A00, as the sink writes them);
 // the files hold the other columns, the path gives the partition columns.
@@ -48,6 +52,9 @@ type fileSource struct {
 	// metaKey[j] is the metadata key physical column j reads ("" for a
 	// column of the files).
 	metaKey []string
+	// monitor is source.monitor-interval (src_file_monitor.go); 0 reads
+	// the files present at the start and ends.
+	monitor time.Duration
 }
 
 func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error) {
@@ -65,6 +72,11 @@ func newFileSource(spec *plan.ScanSpec) (connector.Source[*vector.Chunk], error)
 		s.delim = r[0]
 	}
 	s.ignore = strings.EqualFold(o["csv.ignore-parse-errors"], "true") || strings.EqualFold(o["json.ignore-parse-errors"], "true")
+	if v := o["source.monitor-interval"]; v != "" {
+		if s.monitor, err = catalog.ParseDuration(v); err != nil {
+			return nil, fmt.Errorf("option 'source.monitor-interval': %w", err)
+		}
+	}
 	s.root, s.defaultPart = o["path"], partitionDefaultName(o)
 	s.partKey, s.recIdx = make([]string, len(s.phys)), make([]int, len(s.phys))
 	s.metaKey = make([]string, len(s.phys))
@@ -133,14 +145,22 @@ type fileSplit struct {
 
 func (f *fileSplit) SplitID() string { return f.path }
 
-func (s *fileSource) Boundedness() connector.Boundedness { return connector.Bounded }
+func (s *fileSource) Boundedness() connector.Boundedness {
+	if s.monitor > 0 {
+		return connector.Unbounded
+	}
+	return connector.Bounded
+}
 
 func (s *fileSource) CreateEnumerator(ctx connector.EnumeratorContext) (connector.Enumerator, error) {
+	if s.monitor > 0 {
+		return s.newMonitorEnumerator(ctx), nil
+	}
 	return &fileEnumerator{ctx: ctx, files: s.files}, nil
 }
 
-func (s *fileSource) CreateReader(connector.ReaderContext) (connector.Reader[*vector.Chunk], error) {
-	r := &fileReader{src: s}
+func (s *fileSource) CreateReader(ctx connector.ReaderContext) (connector.Reader[*vector.Chunk], error) {
+	r := &fileReader{src: s, ctx: ctx}
 	for i, t := range s.types {
 		if t.IsCharacter() {
 			continue
@@ -195,7 +215,12 @@ func (e *fileEnumerator) Close() error { return nil }
 
 type fileReader struct {
 	src    *fileSource
+	ctx    connector.ReaderContext
 	splits []*fileSplit
+	// asked is when a monitoring reader last asked for a split; ready
+	// closes an interval later (askForSplit).
+	asked  time.Time
+	ready  chan struct{}
 	noMore bool
 	cur    *fileSplit
 	file   *os.File
@@ -211,9 +236,12 @@ func (r *fileReader) AddSplits(s []connector.Split) {
 	for _, x := range s {
 		r.splits = append(r.splits, x.(*fileSplit))
 	}
+	r.asked, r.ready = time.Time{}, nil
 }
-func (r *fileReader) NotifyNoMoreSplits()        { r.noMore = true }
-func (r *fileReader) Available() <-chan struct{} { return nil }
+func (r *fileReader) NotifyNoMoreSplits() { r.noMore = true }
+
+// Available is ready when a monitoring reader may ask for a file again.
+func (r *fileReader) Available() <-chan struct{} { return r.ready }
 func (r *fileReader) Close() error {
 	if r.file != nil {
 		return r.file.Close()
@@ -239,6 +267,9 @@ func (r *fileReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.
 		if len(r.splits) == 0 {
 			if r.noMore {
 				return connector.EndOfInput, nil
+			}
+			if r.src.monitor > 0 && r.ctx != nil {
+				r.askForSplit()
 			}
 			return connector.NothingAvailable, nil
 		}

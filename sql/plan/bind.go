@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -522,7 +523,8 @@ func sourceBounded(t *catalog.Table) (bool, error) {
 		n := o["events.num"]
 		return n != "" && n != "0", nil
 	case "filesystem":
-		return true, nil
+		d, err := catalog.ParseDuration(cmp.Or(o["source.monitor-interval"], "0"))
+		return err != nil || d == 0, nil
 	}
 	return false, nil
 }
