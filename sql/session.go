@@ -113,7 +113,9 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.planner().PlanQuery(st.Query); err != nil {
+		vp := s.planner()
+		vp.View = true
+		if _, err := vp.PlanQuery(st.Query); err != nil {
 			return nil, err
 		}
 		v := &catalog.View{Path: p, Query: st.Query, Temporary: st.Temporary, DDL: ast.Format(st)}

@@ -151,7 +151,8 @@ func isBuiltinAggregate(name string) bool {
 	switch strings.ToUpper(name) {
 	case "COUNT", "SUM", "SUM0", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG",
 		"COLLECT", "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "ROW_NUMBER", "RANK", "DENSE_RANK",
-		"LAG", "LEAD", "BOOL_AND", "BOOL_OR", "ARRAY_AGG", "JSON_OBJECTAGG", "JSON_ARRAYAGG":
+		"LAG", "LEAD", "BOOL_AND", "BOOL_OR", "ARRAY_AGG", "JSON_OBJECTAGG", "JSON_ARRAYAGG",
+		"PERCENT_RANK", "CUME_DIST", "NTILE", "SINGLE_VALUE":
 		return true
 	}
 	return false

@@ -277,6 +277,15 @@ const (
 	QuantAllRows
 )
 
+// NullTreatment is RESPECT NULLS or IGNORE NULLS after the arguments of
+// an aggregate call (ARRAY_AGG).
+type NullTreatment string
+
+const (
+	RespectNulls NullTreatment = "RESPECT NULLS"
+	IgnoreNulls  NullTreatment = "IGNORE NULLS"
+)
+
 // FuncCall is a function call, including aggregates and window functions.
 // COUNT(*) has a single *Star argument. NoParens marks the niladic
 // functions written without parentheses (CURRENT_TIMESTAMP).
@@ -285,6 +294,7 @@ type FuncCall struct {
 	Name     *ObjectName
 	Quant    SetQuantifier // COUNT(DISTINCT x)
 	Args     []Expr
+	Nulls    NullTreatment // RESPECT/IGNORE NULLS after the arguments, "" when absent
 	NoParens bool
 	Filter   Expr        // FILTER (WHERE ...), nil when absent
 	Over     *WindowSpec // OVER (...) or OVER name, nil when absent

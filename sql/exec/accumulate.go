@@ -13,7 +13,9 @@ import (
 // reuse the fields others use (integers encode in a byte when zero, floats
 // always take eight): the variances keep double-doubles in F, I, Hi and Lo
 // (accumulate_stats.go), FIRST/LAST_VALUE and LISTAGG under retraction
-// number arrivals in N and Hi (accumulate_ordered.go).
+// number arrivals in N and Hi (accumulate_ordered.go), ARRAY_AGG, COLLECT
+// and SINGLE_VALUE keep their values in U, JSON_OBJECTAGG its members in S
+// (accumulate_array.go).
 type aggAcc struct {
 	N      int64   // values counted (COUNT; SUM/AVG's count, NULL when 0)
 	I      int64   // integer sum, or MIN/MAX of the int64 lane
@@ -42,6 +44,8 @@ type aggregator struct {
 	ops     []aggOp // of addAt, chosen at its first row
 	// seps are the LISTAGG calls' separators, noted from the first row.
 	seps []*string
+	// codecs encode the values of the collecting calls (ARRAY_AGG …).
+	codecs []*rowCodec
 }
 
 // countStore keeps per-group counts of values (DISTINCT, MIN/MAX under
@@ -60,7 +64,7 @@ func newGroupAcc(n int) groupAcc { return groupAcc{Accs: make([]aggAcc, n)} }
 
 func (a *aggregator) needsCounts() bool {
 	for _, c := range a.calls {
-		if c.Distinct || a.retract && (c.Func == "MIN" || c.Func == "MAX" || isOrdered(c.Func)) {
+		if c.Distinct || c.Func == "JSON_OBJECTAGG" || a.retract && (c.Func == "MIN" || c.Func == "MAX" || isOrdered(c.Func) || isCollecting(c.Func)) {
 			return true
 		}
 	}
@@ -102,7 +106,7 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 		var v any
 		if len(c.Args) > 0 {
 			v = row[c.Args[0]]
-			if v == nil {
+			if v == nil && !keepsNulls(&c) {
 				continue // aggregates skip NULLs
 			}
 		}
@@ -130,8 +134,14 @@ func (a *aggregator) add(g *groupAcc, row []any, retract bool, prefix string) er
 // call i.
 func (a *aggregator) addValue(g *groupAcc, i int, v any, retract bool, prefix string) error {
 	c := a.calls[i]
-	if c.Distinct && !a.distinctChange(i, v, retract, prefix) {
-		return nil
+	if c.Distinct {
+		key := v
+		if isCollecting(c.Func) {
+			key = a.elemKey(i, v) // NULL apart from 'NULL'
+		}
+		if !a.distinctChange(i, key, retract, prefix) {
+			return nil
+		}
 	}
 	return a.addOne(&g.Accs[i], c, i, v, retract, prefix)
 }
@@ -238,6 +248,10 @@ func (a *aggregator) addOne(acc *aggAcc, c plan.AggCall, i int, v any, retract b
 		}
 	case "FIRST_VALUE", "LAST_VALUE", "LISTAGG":
 		return a.addOrdered(acc, &c, i, v, retract, prefix)
+	case "ARRAY_AGG", "COLLECT", "SINGLE_VALUE":
+		return a.addCollected(acc, &c, i, v, retract, prefix)
+	case "JSON_OBJECTAGG":
+		return a.addJSONMember(acc, i, v, retract, prefix)
 	default:
 		if _, _, ok := varianceKind(c.Func); !ok {
 			return fmt.Errorf("aggregate function %s is not supported", c.Func)
@@ -344,6 +358,10 @@ func (a *aggregator) result(g *groupAcc, i int, prefix string) (any, error) {
 		return narrow(t, v), nil
 	case "FIRST_VALUE", "LAST_VALUE", "LISTAGG":
 		return orderedValue(acc, &c)
+	case "ARRAY_AGG", "COLLECT", "SINGLE_VALUE":
+		return a.collectedValue(acc, &c, i, prefix)
+	case "JSON_OBJECTAGG":
+		return jsonObjectValue(acc), nil
 	}
 	if _, _, ok := varianceKind(c.Func); ok {
 		return varianceValue(acc, &c), nil

@@ -129,8 +129,8 @@ func (a *aggregator) addAt(g *groupAcc, c *vector.Chunk, at int, retract bool, p
 		}
 		var v *vector.Vector
 		if len(call.Args) > 0 {
-			if v = c.Cols[call.Args[0]]; v.IsNull(at) {
-				continue // aggregates skip NULLs
+			if v = c.Cols[call.Args[0]]; v.IsNull(at) && !keepsNulls(call) {
+				continue // aggregates skip NULLs (ARRAY_AGG, SINGLE_VALUE keep them)
 			}
 		}
 		switch op {

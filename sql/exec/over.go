@@ -38,15 +38,27 @@ type overAggFunc struct {
 	st    state.ValueState[overState]
 	codec *rowCodec
 	out   *rowBuilder
+	// rows are a sorted OVER aggregation's (over_rank.go): encoded row →
+	// multiplicity.
+	rows state.MapState[string, int64]
 }
 
 func (f *overAggFunc) Open(rc *datastream.RuntimeContext) error {
+	f.codec, f.out = newRowCodec(f.inTypes), newRowBuilder(f.outTypes)
+	if f.sorted() {
+		m, err := datastream.GetMapState(rc, state.Map[string, int64]("rows"))
+		f.rows = m
+		return err
+	}
 	v, err := datastream.GetValueState(rc, state.Value[overState]("over"))
-	f.st, f.codec, f.out = v, newRowCodec(f.inTypes), newRowBuilder(f.outTypes)
+	f.st = v
 	return err
 }
 
 func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[string], out datastream.Collector[*vector.Chunk]) error {
+	if f.sorted() {
+		return f.keepSorted(r, ctx)
+	}
 	if isRetract(r.kind) {
 		return nil // the input is insert-only
 	}
@@ -74,6 +86,9 @@ func (f *overAggFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[s
 }
 
 func (f *overAggFunc) OnTimer(ts int64, ctx *datastream.TimerContext[string], out datastream.Collector[*vector.Chunk]) error {
+	if f.sorted() {
+		return f.fireSorted(out)
+	}
 	if ctx.TimerService().CurrentWatermark() == math.MaxInt64 {
 		// The end of the input (batch mode): every pending row is ready,
 		// so a row's following rows are there for LEAD.

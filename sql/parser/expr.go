@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strings"
+
 	"github.com/eddy-streams/eddy/sql/ast"
 )
 
@@ -730,11 +732,31 @@ func (p *parser) parseCall(name *ast.ObjectName) ast.Expr {
 					break
 				}
 			}
+			p.parseNullTreatment(f)
 		}
 	}
 	p.expectOp(")")
 	p.parseCallSuffix(f)
 	return f
+}
+
+// parseNullTreatment parses RESPECT NULLS or IGNORE NULLS after the
+// arguments of a call. As in Flink, only ARRAY_AGG takes one.
+func (p *parser) parseNullTreatment(f *ast.FuncCall) {
+	var t ast.NullTreatment
+	switch {
+	case p.isKwSeq("RESPECT", "NULLS"):
+		t = ast.RespectNulls
+	case p.isKwSeq("IGNORE", "NULLS"):
+		t = ast.IgnoreNulls
+	default:
+		return
+	}
+	if name := f.Name.Parts[len(f.Name.Parts)-1]; len(f.Name.Parts) != 1 || !strings.EqualFold(name.Name, "ARRAY_AGG") {
+		p.failAt(p.pos(), "%s is only supported in ARRAY_AGG, not in %s", t, f.Name)
+	}
+	p.i += 2
+	f.Nulls = t
 }
 
 // parseCallArg parses one argument: an expression, name => value, or a

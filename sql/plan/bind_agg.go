@@ -72,9 +72,20 @@ func (a *aggCtx) bind(c *exprCtx, e ast.Expr) (*Expr, error) {
 		return a.bindGrouping(f)
 	}
 	if j, ok := e.(ast.AggForm); ok {
-		// JSON_ARRAYAGG / JSON_OBJECTAGG: LISTAGG of JSON texts.
+		// JSON_ARRAYAGG: LISTAGG of JSON texts; JSON_OBJECTAGG: an
+		// aggregate of packed members (ast's AggForm).
 		if arr, ok := e.(*ast.JSONArrayAggExpr); ok && len(arr.OrderBy) > 0 {
 			return nil, errorf(arr.OrderBy[0], "JSON_ARRAYAGG with ORDER BY is not supported (nor in Flink)")
+		}
+		if obj, ok := e.(*ast.JSONObjectAggExpr); ok {
+			// As Flink, the key is a character string.
+			k, err := a.plainCtx("inside another aggregate function").bind(obj.Member.Key)
+			if err != nil {
+				return nil, err
+			}
+			if !k.Type.IsCharacter() && k.Type.Kind != types.KindNull {
+				return nil, errorf(obj.Member.Key, "the key of JSON_OBJECTAGG must be a character string, not %s", k.Type)
+			}
 		}
 		return a.bind(c, j.AggForm())
 	}
@@ -146,6 +157,15 @@ func (a *aggCtx) addPre(e *Expr) int {
 	return len(a.pre) - 1
 }
 
+func init() {
+	// The collecting aggregates (exec's accumulate_array.go) join the
+	// aggregate functions Eddy runs (bind_expr.go). JSON_OBJECTAGG is the
+	// aggregate JSON_OBJECTAGG(KEY k VALUE v) binds to (ast's AggForm).
+	for _, name := range []string{"ARRAY_AGG", "COLLECT", "JSON_OBJECTAGG"} {
+		aggregateNames[name] = true
+	}
+}
+
 // aggregateAliases are the built-in aggregates Flink names twice: calls
 // bind to the standard name, so STDDEV(x) and STDDEV_SAMP(x) share a column.
 var aggregateAliases = map[string]string{"STDDEV": "STDDEV_SAMP", "VARIANCE": "VAR_SAMP"}
@@ -174,6 +194,8 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 		return nil, errorf(f, "%s(*) is not allowed; only COUNT(*)", name)
 	case name == "LISTAGG" && (len(f.Args) < 1 || len(f.Args) > 2):
 		return nil, errorf(f, "LISTAGG takes one or two arguments, got %d", len(f.Args))
+	case f.Nulls != "" && name != "ARRAY_AGG":
+		return nil, errorf(f, "%s does not take %s", name, f.Nulls)
 	default:
 		if len(f.Args) != 1 && !(name == "COUNT" && len(f.Args) > 1 && call.Distinct) && name != "LISTAGG" {
 			return nil, errorf(f, "%s takes one argument, got %d", name, len(f.Args))
@@ -191,12 +213,22 @@ func (a *aggCtx) aggregate(f *ast.FuncCall) (*Expr, error) {
 			call.Args = append(call.Args, a.addPre(x))
 		}
 	}
-	if f.Filter != nil {
-		cond, err := a.plainCtx("in FILTER").bind(f.Filter)
+	filter := f.Filter
+	if name == "ARRAY_AGG" && f.Nulls == ast.IgnoreNulls && len(f.Args) == 1 {
+		// IGNORE NULLS: the rows whose value is not NULL.
+		notNull := &ast.IsExpr{Loc: f.Loc, X: f.Args[0], Not: true, Test: ast.IsNull}
+		if filter == nil {
+			filter = notNull
+		} else {
+			filter = &ast.BinaryExpr{Loc: f.Loc, Op: ast.OpAnd, L: filter, R: notNull}
+		}
+	}
+	if filter != nil {
+		cond, err := a.plainCtx("in FILTER").bind(filter)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkBoolean(f.Filter, cond, "FILTER"); err != nil {
+		if err := checkBoolean(filter, cond, "FILTER"); err != nil {
 			return nil, err
 		}
 		call.Filter = a.addPre(cond)
@@ -293,6 +325,26 @@ func aggResultType(name string, args []types.Type) (types.Type, error) {
 			t = types.Decimal(types.MaxDecimalPrecision, max(t.Scale, 6))
 		}
 		return t.Nullable(), nil
+	case "ARRAY_AGG", "COLLECT", "SINGLE_VALUE":
+		// ARRAY_AGG: ARRAY<t>, NULL for no rows (Flink's ArrayAggFunction);
+		// COLLECT: MULTISET<t>, empty for no rows (Calcite's COLLECT);
+		// SINGLE_VALUE: t, NULL for no row.
+		if t.Kind == types.KindNull {
+			return types.Type{}, fmt.Errorf("%s does not accept (%s): give its argument a type (CAST(NULL AS …))", name, t)
+		}
+		switch name {
+		case "ARRAY_AGG":
+			return types.Array(t).Nullable(), nil
+		case "COLLECT":
+			return types.Multiset(t).NotNullable(), nil
+		}
+		return t.Nullable(), nil
+	case "JSON_OBJECTAGG":
+		// Its packed members (ast's JSONObjectAggExpr.AggForm).
+		if !t.IsCharacter() {
+			return types.Type{}, fmt.Errorf("JSON_OBJECTAGG does not accept (%s)", t)
+		}
+		return types.String().NotNullable(), nil
 	case "LISTAGG":
 		// Flink's SqlListAggFunction: the first argument's type.
 		if !t.IsCharacter() || len(args) > 1 && !args[1].IsCharacter() {

@@ -39,14 +39,29 @@ func overCalls(items []selectItem) []*ast.FuncCall {
 	return calls
 }
 
-// rankFuncs are the ranking window functions.
+// rankFuncs are the ranking window functions a filter on their result
+// makes a Top-N of (see limitRank); without one they run in batch mode.
 var rankFuncs = map[string]bool{"ROW_NUMBER": true, "RANK": true, "DENSE_RANK": true}
 
-// bindOver binds the OVER calls of a SELECT over n: ROW_NUMBER() becomes
-// a Rank node (a Top-N once a filter on the row number limits it), the
-// aggregates an OverAggregate node. Either appends a column per call to
-// n's; the returned scope extends sc with them (hidden) and over maps
-// each call to its column.
+// batchRankFuncs are the ranking window functions Flink runs in batch mode
+// only, in every form.
+var batchRankFuncs = map[string]bool{"PERCENT_RANK": true, "CUME_DIST": true, "NTILE": true}
+
+// isRanking reports a ranking window function.
+func isRanking(fn string) bool { return rankFuncs[fn] || batchRankFuncs[fn] }
+
+// batchModeHint tells how to switch to batch mode.
+const batchModeHint = "SET 'execution.runtime-mode' = 'batch'"
+
+// bindOver binds the OVER calls of a SELECT over n. A lone ROW_NUMBER(),
+// RANK() or DENSE_RANK() becomes a Rank node (a Top-N once a filter on
+// its result limits it, see limitRank; in batch mode it starts as a
+// sorted OVER aggregation, which limitRank turns into the Rank); the
+// aggregates an OverAggregate node ordered by a time attribute, or by the
+// input's rows kept sorted (updating input, bind_over_updating.go; batch
+// mode, sortedOver). Either appends a column per call to n's; the
+// returned scope extends sc with them (hidden) and over maps each call to
+// its column.
 func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *Node, sc *scope) (*Node, *scope, map[*ast.FuncCall]int, error) {
 	// Resolve OVER name against the WINDOW clause.
 	specs := make([]*ast.WindowSpec, len(calls))
@@ -129,27 +144,56 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		orderExprs = append(orderExprs, x)
 	}
 	name := func(f *ast.FuncCall) string { return upper(f.Name.Parts[len(f.Name.Parts)-1].Name) }
-	isRank := rankFuncs[name(first)]
+	// ranking: a ranking function is called; rank: the query is a lone
+	// ROW_NUMBER, RANK or DENSE_RANK, which a filter may make a Top-N.
+	ranking := false
+	for _, c := range calls {
+		if isRanking(name(c)) {
+			ranking = true
+		}
+	}
+	isRank := rankFuncs[name(first)] && !b.batch
 	for _, c := range calls {
 		fn := name(c)
-		if rankFuncs[fn] != isRank {
-			return nil, nil, nil, errorf(c, "ranking functions and aggregates over windows cannot be mixed in one query yet")
+		if batchRankFuncs[fn] && !b.batch {
+			return nil, nil, nil, errorf(c, "%s is not supported in streaming mode (as in Flink); it runs in batch mode: %s", fn, batchModeHint)
 		}
-		if isRank && fn != name(first) {
-			return nil, nil, nil, errorf(c, "%s and %s cannot be used in one query yet", name(first), fn)
+		if !b.batch {
+			if rankFuncs[fn] != isRank {
+				return nil, nil, nil, errorf(c, "ranking functions and aggregates over windows cannot be mixed in one query yet")
+			}
+			if isRank && fn != name(first) {
+				return nil, nil, nil, errorf(c, "%s and %s cannot be used in one query yet", name(first), fn)
+			}
 		}
-		if isRank && len(c.Args) > 0 {
-			return nil, nil, nil, errorf(c, "%s takes no arguments", fn)
+		if isRanking(fn) {
+			if fn == "NTILE" {
+				if len(c.Args) != 1 {
+					return nil, nil, nil, errorf(c, "NTILE takes one argument, the number of buckets, got %d", len(c.Args))
+				}
+			} else if len(c.Args) > 0 {
+				return nil, nil, nil, errorf(c, "%s takes no arguments", fn)
+			}
+			if c.Quant == ast.QuantDistinct {
+				return nil, nil, nil, errorf(c, "%s does not take DISTINCT", fn)
+			}
+			if len(order) == 0 {
+				return nil, nil, nil, errorf(c, "%s() needs an ORDER BY in its OVER window", fn)
+			}
 		}
 		if fn == "LEAD" && !b.batch {
 			return nil, nil, nil, errorf(c, "LEAD is not supported in streaming OVER aggregations (as in Flink): a row would wait for the rows after it; it runs in batch mode")
 		}
-		if !isRank && !aggregateNames[fn] && fn != "LAG" && fn != "LEAD" && b.udaf(c) == nil {
-			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "COUNT", "SUM", "AVG", "MIN", "MAX",
-				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "LAG"}))
+		if !isRanking(fn) && !aggregateNames[fn] && fn != "LAG" && fn != "LEAD" && b.udaf(c) == nil {
+			return nil, nil, nil, errorf(c, "function %s cannot be used with OVER%s", fn, didYouMean(fn, []string{"ROW_NUMBER", "RANK", "DENSE_RANK",
+				"PERCENT_RANK", "CUME_DIST", "NTILE", "COUNT", "SUM", "AVG", "MIN", "MAX",
+				"STDDEV_POP", "STDDEV_SAMP", "STDDEV", "VAR_POP", "VAR_SAMP", "VARIANCE", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "ARRAY_AGG", "LAG"}))
 		}
 		if c.Filter != nil {
 			return nil, nil, nil, errorf(c.Filter, "FILTER is not supported with OVER")
+		}
+		if c.Nulls != "" && fn != "ARRAY_AGG" {
+			return nil, nil, nil, errorf(c, "%s does not take %s", fn, c.Nulls)
 		}
 	}
 	var calls2 []AggCall
@@ -162,7 +206,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 			if star {
 				_, star = c.Args[0].(*ast.Star)
 			}
-			if u := b.udaf(c); u != nil && !aggregateNames[fn] {
+			if u := b.udaf(c); u != nil && !aggregateNames[fn] && !isRanking(fn) {
 				// A Go aggregate function over the frame.
 				call.Func, call.UDAF = u.Name, u
 				var argTypes []types.Type
@@ -184,6 +228,12 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 				continue
 			}
 			switch {
+			case isRanking(fn):
+				if err := bindRankCall(c, &call); err != nil {
+					return nil, nil, nil, err
+				}
+				calls2 = append(calls2, call)
+				continue
 			case fn == "LAG" || fn == "LEAD":
 				if err := bindLag(c, &call, colOf); err != nil {
 					return nil, nil, nil, err
@@ -221,6 +271,14 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 				t.TimeAttr = types.NoTimeAttr
 				argTypes = append(argTypes, t)
 				call.Args = []int{i}
+				if fn == "ARRAY_AGG" && c.Nulls == ast.IgnoreNulls {
+					// IGNORE NULLS: the rows whose value is not NULL.
+					f, _, err := colOf(&ast.IsExpr{Loc: c.Loc, X: c.Args[0], Not: true, Test: ast.IsNull})
+					if err != nil {
+						return nil, nil, nil, err
+					}
+					call.Filter = f
+				}
 			}
 			t, err := aggResultType(fn, argTypes)
 			if err != nil {
@@ -245,36 +303,33 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 	}
 	over := map[*ast.FuncCall]int{}
 	var out *Node
-	if isRank {
-		if len(order) == 0 {
-			return nil, nil, nil, errorf(first, "%s() needs an ORDER BY in its OVER window", name(first))
-		}
+	timeOrdered := len(order) == 1 && !order[0].Desc && orderExprs[0].Type.TimeAttr != types.NoTimeAttr
+	switch {
+	case isRank:
+		// Streaming: a Top-N once a filter limits it (limitRank); the
+		// planner refuses it without one (checkRanks).
 		cols := cloneCols(in.Columns)
 		cols = append(cols, Column{Name: "w0$o0", Type: types.BigInt().NotNullable()})
 		out = b.node(OpRank, cols, in)
 		out.Rank = &RankSpec{Func: name(first), Partition: part, Order: order, Limit: -1, Strategy: TopN, TimeCol: -1, WindowEnd: -1}
 		out.Changelog = UpdatesAndDeletes
-		for _, c := range calls {
-			over[c] = len(in.Columns)
+	case b.batch && (ranking || len(order) > 0 && in.Changelog.IsInsertOnly() && !timeOrdered):
+		var err error
+		if out, err = b.sortedOver(w, in, part, order, orderExprs, calls2); err != nil {
+			return nil, nil, nil, err
 		}
-	} else if !in.Changelog.IsInsertOnly() {
+	case !in.Changelog.IsInsertOnly():
 		var err error
 		if out, err = b.updatingOver(w, in, part, order, calls2); err != nil {
 			return nil, nil, nil, err
 		}
-		for i, c := range calls {
-			over[c] = len(in.Columns) + i
-		}
-	} else {
-		if len(order) != 1 || order[0].Desc || orderExprs[0].Type.TimeAttr == types.NoTimeAttr {
+	default:
+		if !timeOrdered {
 			at := ast.Node(w)
 			if len(w.OrderBy) > 0 {
 				at = w.OrderBy[0]
 			}
 			return nil, nil, nil, errorf(at, "OVER windows' ordering in stream mode must be defined on a time attribute, ascending")
-		}
-		if !in.Changelog.IsInsertOnly() {
-			return nil, nil, nil, errorf(w, "OVER aggregation over an updating input is not supported")
 		}
 		spec := &OverSpec{Partition: part, TimeCol: order[0].Col, Preceding: -1, Calls: calls2,
 			ProcTime: orderExprs[0].Type.TimeAttr == types.ProcTime}
@@ -288,14 +343,129 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 		out = b.node(OpOverAggregate, cols, in)
 		out.Over = spec
 		out.Changelog = InsertOnly
-		for i, c := range calls {
-			over[c] = len(in.Columns) + i
+	}
+	for i, c := range calls {
+		if isRank {
+			i = 0 // one column for the calls, all alike
 		}
+		over[c] = len(in.Columns) + i
 	}
 	for _, c := range out.Columns[len(in.Columns):] {
 		inScope.cols = append(inScope.cols, scopeCol{name: c.Name, typ: c.Type, hidden: true})
 	}
 	return out, inScope, over, nil
+}
+
+// bindRankCall binds a ranking function's call: ROW_NUMBER, RANK,
+// DENSE_RANK and NTILE are BIGINT NOT NULL, PERCENT_RANK and CUME_DIST
+// DOUBLE NOT NULL, as in Flink. NTILE's number of buckets, a positive
+// integer literal, is the call's Offset.
+func bindRankCall(c *ast.FuncCall, call *AggCall) error {
+	call.Type = types.BigInt().NotNullable()
+	switch call.Func {
+	case "PERCENT_RANK", "CUME_DIST":
+		call.Type = types.Double().NotNullable()
+	case "NTILE":
+		lit, ok := c.Args[0].(*ast.NumberLit)
+		n, err := strconv.ParseInt(strings.TrimSpace(astText(lit)), 10, 64)
+		if !ok || err != nil || n <= 0 {
+			return errorf(c.Args[0], "the argument of NTILE must be a positive integer literal")
+		}
+		call.Offset = n
+	}
+	return nil
+}
+
+// sortedOver plans an OVER aggregation of batch mode: a partition's rows
+// are kept, sorted by the window's ORDER BY (any keys and directions) at
+// the end of the input and go out then, each with the ranking functions
+// (which ignore the frame, as in the SQL standard), LAG/LEAD and the
+// aggregates over its frame: ROWS, or RANGE UNBOUNDED PRECEDING or
+// CURRENT ROW (peers), or a RANGE interval over one TIMESTAMP key. Over
+// an updating input it ranks and aggregates the final rows. The spec is
+// an OverSpec with Order set and Updating not (TimeCol is Order's first).
+func (b *binder) sortedOver(w *ast.WindowSpec, in *Node, part []int, order []SortKey, orderExprs []*Expr, calls []AggCall) (*Node, error) {
+	spec := &OverSpec{Partition: part, TimeCol: order[0].Col, Preceding: -1, Calls: calls, Order: order}
+	onlyRanks := true
+	for _, c := range calls {
+		if c.UDAF != nil || !isRanking(c.Func) {
+			onlyRanks = false
+		}
+	}
+	if !onlyRanks {
+		if err := bindFrame(w, spec); err != nil {
+			return nil, err
+		}
+		if !spec.Rows && spec.Preceding > 0 {
+			k := orderExprs[0].Type.Kind
+			if len(order) != 1 || k != types.KindTimestamp && k != types.KindTimestampLTZ {
+				return nil, errorf(w.Frame, "a RANGE frame with an offset needs the window ordered by one TIMESTAMP column")
+			}
+		}
+	}
+	cols := cloneCols(in.Columns)
+	for _, c := range calls {
+		cols = append(cols, Column{Name: c.Name, Type: c.Type})
+	}
+	out := b.node(OpOverAggregate, cols, in)
+	out.Over = spec
+	out.Changelog = InsertOnly
+	return out, nil
+}
+
+// isSortedOver reports a sorted OVER aggregation (sortedOver).
+func isSortedOver(n *Node) bool {
+	return n.Op == OpOverAggregate && n.Over != nil && !n.Over.Updating && len(n.Over.Order) > 0
+}
+
+// sortedRankToTopN turns a sorted OVER aggregation of a lone ROW_NUMBER,
+// RANK or DENSE_RANK into the Rank a filter on its result limits, and
+// reports whether it did.
+func sortedRankToTopN(n *Node) bool {
+	if !isSortedOver(n) || len(n.Over.Calls) != 1 || !rankFuncs[n.Over.Calls[0].Func] {
+		return false
+	}
+	s := n.Over
+	n.Op, n.Over = OpRank, nil
+	n.Rank = &RankSpec{Func: s.Calls[0].Func, Partition: s.Partition, Order: s.Order, Limit: -1, Strategy: TopN, TimeCol: -1, WindowEnd: -1}
+	n.Changelog = UpdatesAndDeletes
+	return true
+}
+
+// checkRanks refuses, in streaming mode, a ROW_NUMBER, RANK or DENSE_RANK
+// no filter on its result made a Top-N of (limitRank). Flink plans it as
+// an OVER aggregation, whose ordering must then be a time attribute
+// (ascending), and runs the plain ranking over any ordering in batch mode;
+// Eddy runs it in batch mode only.
+func checkRanks(b *binder, sinks []*Node) error {
+	if b.batch {
+		return nil
+	}
+	seen := map[*Node]bool{}
+	var visit func(n *Node) error
+	visit = func(n *Node) error {
+		if seen[n] {
+			return nil
+		}
+		seen[n] = true
+		if n.Op == OpRank && n.Rank.Limit < 0 && n.Rank.Strategy == TopN {
+			fn := n.Rank.Func
+			return errorf(nil, "%s() without a filter on its result is not supported in streaming mode: "+
+				"filter it in an outer query for a Top-N (WHERE rownum <= N), or run the query in batch mode: %s", fn, batchModeHint)
+		}
+		for _, in := range n.Inputs {
+			if err := visit(in); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, s := range sinks {
+		if err := visit(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bindFrame reads the frame of an OVER aggregation: ROWS n PRECEDING or
@@ -367,13 +537,17 @@ func (b *binder) limitRank(n *Node, cond *Expr) {
 		default:
 			continue
 		}
-		// Follow the column down through Calcs to a Rank.
+		// Follow the column down through Calcs to a Rank (in batch mode,
+		// the sorted OVER aggregation of one, see bindOver).
 		path := []*Node{}
 		cur, col := n, c.Args[0].Index
 		for cur.Op == OpCalc && cur.Calc.Filter == nil && col < len(cur.Calc.Projects) && cur.Calc.Projects[col].Kind == ColRef {
 			path = append(path, cur)
 			col = cur.Calc.Projects[col].Index
 			cur = cur.Inputs[0]
+		}
+		if col == len(cur.Columns)-1 {
+			sortedRankToTopN(cur)
 		}
 		if cur.Op != OpRank || col != len(cur.Columns)-1 || cur.Rank.Limit >= 0 {
 			continue

@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"fmt"
-
 	"github.com/eddy-streams/eddy/sql/ast"
 	"github.com/eddy-streams/eddy/sql/types"
 )
@@ -243,29 +241,16 @@ func (o *outerQuery) scalar(at ast.Node, q *ast.Query) (*Expr, error) {
 		}
 		return o.col(base + m), nil
 	}
-	// At most one row per outer row, or the job fails (Flink's
-	// SINGLE_VALUE): the count and the value of the rows.
+	// At most one row per outer row, or the job fails, naming the
+	// subquery: Flink's SINGLE_VALUE aggregate, whose Offset is the
+	// subquery's position (exec's accumulate_array.go).
 	vt := rows.node.Columns[m].Type
 	vt.TimeAttr = types.NoTimeAttr
-	maxCall, err := aggCall(at, "MAX", m, vt, "v")
-	if err != nil {
-		return nil, errorf(at, "a scalar subquery that may return more than one row must be of a comparable type, not %s (aggregate it)", vt)
-	}
-	agg := o.b.aggregateRows(rows.node, m, countStar("c"), maxCall)
 	p := at.Start()
-	msg := fmt.Sprintf("more than one row returned by the scalar subquery at line %d, column %d", p.Line, p.Column)
-	fail := NewCast(NewLit(types.Char(len(msg)).NotNullable(), msg), types.Int().NotNullable(), false)
-	e := &exprBuilder{at: at}
-	one := e.call("<=", NewCol(m, agg.Columns[m].Type), NewLit(types.BigInt().NotNullable(), int64(1)))
-	check := e.call("OR", one, e.call("IS NULL", fail))
-	if e.err != nil {
-		return nil, e.err
-	}
-	projects := identity(agg)[:m]
-	projects = append(projects, NewCol(m+1, agg.Columns[m+1].Type))
-	cols := append(cloneCols(agg.Columns[:m]), agg.Columns[m+1])
-	single := o.b.calc(agg, projects, check, cols)
-	base, err := o.leftJoin(at, rows, single)
+	single := AggCall{Func: "SINGLE_VALUE", Args: []int{m}, Filter: -1, Type: vt.Nullable(), Name: "v",
+		Offset: int64(p.Line)<<32 | int64(p.Column)}
+	agg := o.b.aggregateRows(rows.node, m, single)
+	base, err := o.leftJoin(at, rows, agg)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,10 @@ type Planner struct {
 	// Reuse says what the planner shares (table.optimizer.reuse-*);
 	// nil: Flink's defaults.
 	Reuse *ReuseOptions
+	// View plans a view's query to validate it (CREATE VIEW): what only a
+	// query over the view can make valid is not refused (a ROW_NUMBER a
+	// filter on the view makes a Top-N, checkRanks).
+	View bool
 }
 
 // Planned is the outcome of planning: the logical plan as bound, and the
@@ -59,6 +63,11 @@ func (p *Planner) PlanInserts(ins []*ast.Insert) (*Planned, error) {
 }
 
 func (p *Planner) finish(b *binder, sinks []*Node) (*Planned, error) {
+	if !p.View {
+		if err := checkRanks(b, sinks); err != nil {
+			return nil, err
+		}
+	}
 	logical := make([]*Node, len(sinks))
 	for i, s := range sinks {
 		logical[i] = cloneTree(s, map[*Node]*Node{})
