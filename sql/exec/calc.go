@@ -17,16 +17,19 @@ type calcFunc struct {
 	nIn  int
 	fctx functions.Context
 	p    *projector
+	wm   int64 // the watermark, for CURRENT_WATERMARK
 }
 
 func (f *calcFunc) Open(*datastream.RuntimeContext) error {
 	ctx := f.fctx
+	ctx.Watermark = &f.wm
 	p, err := newProjector(&ctx, f.spec.Projects, f.spec.Filter, f.out, f.nIn)
 	f.p = p
 	return err
 }
 
-func (f *calcFunc) ProcessElement(c *vector.Chunk, _ *datastream.ProcessContext, out datastream.Collector[*vector.Chunk]) error {
+func (f *calcFunc) ProcessElement(c *vector.Chunk, pc *datastream.ProcessContext, out datastream.Collector[*vector.Chunk]) error {
+	f.wm = pc.CurrentWatermark()
 	res, err := f.p.apply(c)
 	if err != nil {
 		return err

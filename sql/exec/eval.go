@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/eddy-streams/eddy/sql/functions"
@@ -59,6 +60,9 @@ func compile(e *plan.Expr) (evaluator, error) {
 		if e.Func == plan.FuncProctime {
 			return proctimeEval{}, nil
 		}
+		if e.Func == plan.FuncCurrentWatermark {
+			return watermarkEval{t: e.Type}, nil
+		}
 		args := make([]evaluator, len(e.Args))
 		ts := make([]types.Type, len(e.Args))
 		consts := make([]any, len(e.Args))
@@ -109,6 +113,25 @@ type proctimeEval struct{}
 func (proctimeEval) eval(_ *functions.Context, ch *vector.Chunk, _ bool) (*vector.Vector, error) {
 	v := vector.New(types.TimestampLTZ(3).NotNullable(), ch.Len())
 	ts := types.TimestampValue{Millis: time.Now().UnixMilli()}
+	for range ch.Len() {
+		v.AppendTimestamp(ts)
+	}
+	return v, nil
+}
+
+// watermarkEval is CURRENT_WATERMARK: the operator's watermark (the
+// context's), NULL before the first one or where none is tracked.
+type watermarkEval struct{ t types.Type }
+
+func (w watermarkEval) eval(ctx *functions.Context, ch *vector.Chunk, _ bool) (*vector.Vector, error) {
+	v := vector.New(w.t, ch.Len())
+	if ctx == nil || ctx.Watermark == nil || *ctx.Watermark == math.MinInt64 {
+		for range ch.Len() {
+			v.AppendNull()
+		}
+		return v, nil
+	}
+	ts := types.TimestampValue{Millis: *ctx.Watermark}
 	for range ch.Len() {
 		v.AppendTimestamp(ts)
 	}

@@ -42,6 +42,16 @@ func (s *scanSource) CreateReader(ctx connector.ReaderContext) (connector.Reader
 	return &scanReader{Reader: r, p: p}, nil
 }
 
+// RestoreEnumerator restores the connector's enumerator, for those whose
+// enumerators have checkpointed state (the filesystem source's).
+func (s *scanSource) RestoreEnumerator(ctx connector.EnumeratorContext, state []byte) (connector.Enumerator, error) {
+	r, ok := s.inner.(connector.EnumeratorRestorer)
+	if !ok {
+		return nil, fmt.Errorf("connector '%s' cannot restore its split enumerator", s.spec.Connector)
+	}
+	return r.RestoreEnumerator(ctx, state)
+}
+
 func (s *scanSource) EncodeSplit(sp connector.Split) ([]byte, error) {
 	c, ok := s.inner.(connector.SplitCodec)
 	if !ok {

@@ -27,8 +27,8 @@ import (
 // The filesystem source reads the files under 'path' (a file, or the
 // visible files of a directory: the part files of the filesystem sink) as
 // CSV without a header or JSON lines, one split per file. It is bounded,
-// unless 'source.monitor-interval' has it read new files as they appear
-// (src_file_monitor.go).
+// unless 'source.monitor-interval' has it read new files as they appear;
+// readers pull the files one at a time (src_file_enum.go).
 // A partitioned table's files sit in folders named by the partition
 // columns' values (dt=2024-01-01/hm=10%3A00, as the sink writes them);
 // the files hold the other columns, the path gives the partition columns.
@@ -52,8 +52,8 @@ type fileSource struct {
 	// metaKey[j] is the metadata key physical column j reads ("" for a
 	// column of the files).
 	metaKey []string
-	// monitor is source.monitor-interval (src_file_monitor.go); 0 reads
-	// the files present at the start and ends.
+	// monitor is source.monitor-interval (src_file_enum.go); 0 reads the
+	// files present at the start and ends.
 	monitor time.Duration
 }
 
@@ -153,10 +153,7 @@ func (s *fileSource) Boundedness() connector.Boundedness {
 }
 
 func (s *fileSource) CreateEnumerator(ctx connector.EnumeratorContext) (connector.Enumerator, error) {
-	if s.monitor > 0 {
-		return s.newMonitorEnumerator(ctx), nil
-	}
-	return &fileEnumerator{ctx: ctx, files: s.files}, nil
+	return s.newEnumerator(ctx), nil
 }
 
 func (s *fileSource) CreateReader(ctx connector.ReaderContext) (connector.Reader[*vector.Chunk], error) {
@@ -191,34 +188,13 @@ func (s *fileSource) DecodeSplit(b []byte) (connector.Split, error) {
 	return &fileSplit{path: path, line: n}, nil
 }
 
-type fileEnumerator struct {
-	ctx   connector.EnumeratorContext
-	files []string
-}
-
-func (e *fileEnumerator) Start() error {
-	p := e.ctx.Parallelism()
-	for i, f := range e.files {
-		e.ctx.Assign(i%p, &fileSplit{path: f})
-	}
-	for i := range p {
-		e.ctx.SignalNoMoreSplits(i)
-	}
-	return nil
-}
-func (e *fileEnumerator) AddReader(int)          {}
-func (e *fileEnumerator) HandleSplitRequest(int) {}
-func (e *fileEnumerator) AddSplitsBack(splits []connector.Split, subtask int) {
-	e.ctx.Assign(subtask, splits...)
-}
-func (e *fileEnumerator) Close() error { return nil }
-
 type fileReader struct {
 	src    *fileSource
 	ctx    connector.ReaderContext
 	splits []*fileSplit
-	// asked is when a monitoring reader last asked for a split; ready
-	// closes an interval later (askForSplit).
+	// asked is when the reader last asked for a split (zero: it has one
+	// or was given one since); ready closes an interval later for a
+	// monitoring reader (askForSplit).
 	asked  time.Time
 	ready  chan struct{}
 	noMore bool
@@ -268,8 +244,8 @@ func (r *fileReader) Poll(out connector.ReaderOutput[*vector.Chunk]) (connector.
 			if r.noMore {
 				return connector.EndOfInput, nil
 			}
-			if r.src.monitor > 0 && r.ctx != nil {
-				r.askForSplit()
+			if r.ctx != nil {
+				r.askForSplit() // src_file_enum.go
 			}
 			return connector.NothingAvailable, nil
 		}

@@ -19,6 +19,9 @@ type Context struct {
 	// Location is the session time zone, `table.local-time-zone`; nil means
 	// UTC.
 	Location *time.Location
+	// Watermark, when set, is the current watermark of the operator
+	// evaluating (CURRENT_WATERMARK), math.MinInt64 before the first.
+	Watermark *int64
 }
 
 func (c *Context) loc() *time.Location {

@@ -478,7 +478,19 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 		t.TimeAttr = types.ProcTime
 		return NewCall(FuncProctime, t), nil
 	case "CURRENT_WATERMARK":
-		return nil, errorf(f, "CURRENT_WATERMARK is not supported yet")
+		if len(f.Args) != 1 {
+			return nil, errorf(f, "CURRENT_WATERMARK takes one argument, a rowtime attribute")
+		}
+		x, err := c.bind(f.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if x.Type.TimeAttr != types.RowTime {
+			return nil, errorf(f.Args[0], "the argument of CURRENT_WATERMARK must be a rowtime attribute (a column with a WATERMARK), got %s", x.Type)
+		}
+		t := x.Type.Nullable()
+		t.TimeAttr = types.NoTimeAttr
+		return NewCall(FuncCurrentWatermark, t, x), nil
 	}
 	var args []*Expr
 	for _, a := range f.Args {

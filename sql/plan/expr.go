@@ -57,6 +57,9 @@ type Expr struct {
 const (
 	// FuncProctime is PROCTIME(): the processing time.
 	FuncProctime = "PROCTIME"
+	// FuncCurrentWatermark is CURRENT_WATERMARK(rowtime): the watermark
+	// of the operator evaluating it, NULL before the first.
+	FuncCurrentWatermark = "CURRENT_WATERMARK"
 )
 
 // NewCol returns a reference to input column i of type t.
@@ -113,7 +116,7 @@ func (e *Expr) IsConst() bool {
 var nonDeterministic = map[string]bool{
 	"RAND": true, "RAND_INTEGER": true, "UUID": true, "NOW": true, "CURRENT_TIMESTAMP": true,
 	"LOCALTIMESTAMP": true, "CURRENT_TIME": true, "CURRENT_DATE": true, "LOCALTIME": true,
-	"CURRENT_ROW_TIMESTAMP": true, "UNIX_TIMESTAMP": true,
+	"CURRENT_ROW_TIMESTAMP": true, "UNIX_TIMESTAMP": true, FuncCurrentWatermark: true,
 }
 
 // Visit calls fn for e and every sub-expression, depth first.

@@ -53,6 +53,9 @@ func (o *optimizer) step(n *Node) *Node {
 		switch {
 		case in.Op == OpCalc:
 			return o.mergeCalcs(n, in)
+		case readsWatermark(n):
+			// CURRENT_WATERMARK is the watermark where the Calc is: it
+			// neither goes into a join nor into the source.
 		case in.Op == OpJoin && n.Calc.Filter != nil && in.Join.Kind == InnerJoin:
 			return o.filterIntoJoin(n, in)
 		case in.Op == OpScan:
@@ -238,6 +241,23 @@ func (o *optimizer) splitJoinCondition(j *Node) *Node {
 	spec.LeftKeys, spec.RightKeys, spec.Condition = lk, rk, and(rest...)
 	nj.Join = &spec
 	return &nj
+}
+
+// readsWatermark reports whether Calc n calls CURRENT_WATERMARK.
+func readsWatermark(n *Node) bool {
+	found := false
+	check := func(x *Expr) {
+		if x.Kind == Call && x.Func == FuncCurrentWatermark {
+			found = true
+		}
+	}
+	for _, p := range n.Calc.Projects {
+		p.Visit(check)
+	}
+	if n.Calc.Filter != nil {
+		n.Calc.Filter.Visit(check)
+	}
+	return found
 }
 
 // IsDeterministic reports whether e calls no non-deterministic function.
