@@ -178,9 +178,6 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 		}
 		return c.call(e, name+string(e.Test), x)
 	case *ast.BetweenExpr:
-		if e.Symmetric == ast.Symmetric {
-			return nil, errorf(e, "BETWEEN SYMMETRIC is not supported yet")
-		}
 		args, err := c.bindAll([]ast.Expr{e.X, e.Low, e.High})
 		if err != nil {
 			return nil, err
@@ -189,7 +186,24 @@ func (c *exprCtx) bindPlain(e ast.Expr) (*Expr, error) {
 		if e.Not {
 			name = "NOT BETWEEN"
 		}
-		return c.call(e, name, args...)
+		if e.Symmetric != ast.Symmetric {
+			return c.call(e, name, args...)
+		}
+		// x BETWEEN SYMMETRIC a AND b: between a and b in either order;
+		// NOT: in neither.
+		fwd, err := c.call(e, name, args...)
+		if err != nil {
+			return nil, err
+		}
+		rev, err := c.call(e, name, args[0].Clone(), args[2].Clone(), args[1].Clone())
+		if err != nil {
+			return nil, err
+		}
+		join := "OR"
+		if e.Not {
+			join = "AND"
+		}
+		return c.call(e, join, fwd, rev)
 	case *ast.InExpr:
 		if e.Query != nil {
 			return nil, subqueryNotSupported(e, c.noAgg)
