@@ -279,11 +279,15 @@ func (b *binder) bindFrom(ref ast.TableRef) (*Node, *scope, error) {
 		return b.alias(n, "", ref.Alias)
 	case *ast.Join:
 		n, sc, err := b.bindJoin(ref)
-		if err == nil && n.Op == OpJoin {
+		j := n
+		if err == nil && j.Op == OpCalc && (ref.Natural || len(ref.Using) > 0) {
+			j = j.Inputs[0] // under the merged USING columns
+		}
+		if err == nil && j.Op == OpJoin {
 			if b.joinOf == nil {
 				b.joinOf = map[*ast.Join]*Node{}
 			}
-			b.joinOf[ref] = n
+			b.joinOf[ref] = j
 		}
 		return n, sc, err
 	case *ast.Unnest:

@@ -23,9 +23,16 @@ import (
 //   - otherwise a regular join, which keeps both sides in state and
 //     emits updates for outer joins and updating inputs.
 func (b *binder) bindJoin(j *ast.Join) (*Node, *scope, error) {
-	if j.Natural || len(j.Using) > 0 {
-		return nil, nil, errorf(j, "NATURAL joins and USING are not supported yet; write the condition with ON")
+	n, sc, err := b.bindJoinOn(j)
+	if err != nil || !j.Natural && len(j.Using) == 0 || n.Op != OpJoin {
+		return n, sc, err
 	}
+	return b.mergeUsing(j, n, sc)
+}
+
+// bindJoinOn binds a join; USING and NATURAL become its condition
+// (bind_join_using.go).
+func (b *binder) bindJoinOn(j *ast.Join) (*Node, *scope, error) {
 	l, ls, err := b.bindFrom(j.L)
 	if err != nil {
 		return nil, nil, err
@@ -69,7 +76,7 @@ func (b *binder) bindJoin(j *ast.Join) (*Node, *scope, error) {
 			if nullable {
 				t = t.Nullable()
 			}
-			sc.cols = append(sc.cols, scopeCol{qual: c.qual, name: c.name, typ: t, hidden: c.hidden})
+			sc.cols = append(sc.cols, scopeCol{qual: c.qual, name: c.name, typ: t, hidden: c.hidden, using: c.using})
 			cols = append(cols, Column{Name: n.Columns[i].Name, Type: t})
 		}
 	}
@@ -77,7 +84,18 @@ func (b *binder) bindJoin(j *ast.Join) (*Node, *scope, error) {
 	add(rs, r, kind == LeftJoin || kind == FullJoin)
 	n := b.node(OpJoin, cols, l, r)
 	n.Join = &JoinSpec{Kind: kind}
-	if j.On != nil {
+	if j.Natural || len(j.Using) > 0 {
+		if asOf != nil {
+			return nil, nil, errorf(j, "a temporal join takes its condition with ON, not USING or NATURAL")
+		}
+		using, err := usingPairs(j, ls, rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n.Join.Condition, err = usingCondition(j, using, sc, len(ls.cols)); err != nil {
+			return nil, nil, err
+		}
+	} else if j.On != nil {
 		ctx := &exprCtx{b: b, scope: sc, noAgg: "in ON"}
 		cond, err := ctx.bind(j.On)
 		if err != nil {
@@ -90,6 +108,7 @@ func (b *binder) bindJoin(j *ast.Join) (*Node, *scope, error) {
 	} else if kind != InnerJoin && j.Kind != ast.CrossJoin {
 		return nil, nil, errorf(j, "%s needs an ON condition", j.Kind)
 	}
+
 	n.Changelog = joinChangelog(n.Join, l, r)
 	if asOf != nil {
 		if err := b.temporal(j, asOf, n, l, r, ls, sc); err != nil {

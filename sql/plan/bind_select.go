@@ -129,7 +129,7 @@ func expandItems(sel *ast.Select, sc *scope) ([]selectItem, error) {
 			}
 			found := false
 			for _, c := range sc.cols {
-				if c.hidden || qual != "" && c.qual != qual {
+				if c.hidden || qual != "" && c.qual != qual || qual == "" && c.using {
 					continue
 				}
 				found = true

@@ -15,6 +15,10 @@ type scopeCol struct {
 	name   string
 	typ    types.Type
 	hidden bool // not expanded by *: the extra columns of group windows
+	// using marks a side's column of a join's USING (or NATURAL) list:
+	// the merged column stands for it in * and unqualified names; t.*
+	// and t.col still reach it.
+	using  bool
 	window windowProp
 }
 
@@ -108,6 +112,9 @@ func (s *scope) find(name, qual string) int {
 	}
 	found := -1
 	for i, c := range s.cols {
+		if c.using && qual == "" {
+			continue
+		}
 		if c.name == name && (qual == "" || c.qual == qual) {
 			if found >= 0 {
 				return -2
