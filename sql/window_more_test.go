@@ -307,3 +307,60 @@ func TestWindowsRunFromJSONPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestProcTimeGroupWindows runs the legacy group windows on a processing-
+// time attribute: TUMBLE and HOP windows are their size long and aligned,
+// SESSION windows at least a gap long; _PROCTIME gives the window's time
+// as a processing-time attribute, and _ROWTIME is refused for them.
+func TestProcTimeGroupWindows(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s := NewSession(Options{Config: map[string]string{"parallelism.default": "2"}})
+	ddl := `CREATE TABLE clicks (k INT, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'rows-per-second' = '1000', 'number-of-rows' = '400',
+		'fields.k.min' = '1', 'fields.k.max' = '3')`
+	if _, err := s.Execute(ctx, ddl); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		query       string
+		size, slide int64 // size 0: a session, at least gap long
+		gap         int64
+	}{
+		{"SELECT k, TUMBLE_START(pt, INTERVAL '0.02' SECOND), TUMBLE_END(pt, INTERVAL '0.02' SECOND), COUNT(*), TUMBLE_PROCTIME(pt, INTERVAL '0.02' SECOND) FROM clicks GROUP BY k, TUMBLE(pt, INTERVAL '0.02' SECOND)", 20, 20, 0},
+		{"SELECT k, HOP_START(pt, INTERVAL '0.01' SECOND, INTERVAL '0.03' SECOND), HOP_END(pt, INTERVAL '0.01' SECOND, INTERVAL '0.03' SECOND), COUNT(*), HOP_PROCTIME(pt, INTERVAL '0.01' SECOND, INTERVAL '0.03' SECOND) FROM clicks GROUP BY k, HOP(pt, INTERVAL '0.01' SECOND, INTERVAL '0.03' SECOND)", 30, 10, 0},
+		{"SELECT k, SESSION_START(pt, INTERVAL '0.005' SECOND), SESSION_END(pt, INTERVAL '0.005' SECOND), COUNT(*), SESSION_PROCTIME(pt, INTERVAL '0.005' SECOND) FROM clicks GROUP BY k, SESSION(pt, INTERVAL '0.005' SECOND)", 0, 0, 5},
+	} {
+		r, err := s.Execute(ctx, c.query)
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var total int64
+		for _, row := range r.Final() {
+			start, end := row[1].(types.TimestampValue).Millis, row[2].(types.TimestampValue).Millis
+			switch {
+			case c.size > 0 && (end-start != c.size || start%c.slide != 0):
+				t.Errorf("%s: window [%d, %d) is not %d ms, aligned to %d ms", c.query, start, end, c.size, c.slide)
+			case c.size == 0 && end-start < c.gap:
+				t.Errorf("%s: session [%d, %d) is shorter than the gap", c.query, start, end)
+			}
+			if pt, ok := row[4].(types.TimestampValue); !ok || pt.Millis != end-1 {
+				t.Errorf("%s: the window's time is %v, want its end - 1 ms", c.query, row[4])
+			}
+			total += row[3].(int64)
+		}
+		limit := int64(400)
+		if c.slide > 0 {
+			limit *= c.size / c.slide // each row in size/slide windows
+		}
+		if total == 0 || total > limit {
+			t.Errorf("%s: windows hold %d rows", c.query, total)
+		}
+		if r.Columns[4].Type.TimeAttr != types.NoTimeAttr && r.Columns[4].Type.TimeAttr != types.ProcTime {
+			t.Errorf("%s: the window's time is %v", c.query, r.Columns[4].Type)
+		}
+	}
+	if _, err := s.Execute(ctx, "SELECT TUMBLE_ROWTIME(pt, INTERVAL '1' SECOND) FROM clicks GROUP BY TUMBLE(pt, INTERVAL '1' SECOND)"); err == nil ||
+		!strings.Contains(err.Error(), "TUMBLE_PROCTIME") {
+		t.Errorf("TUMBLE_ROWTIME of a processing-time window: %v", err)
+	}
+}

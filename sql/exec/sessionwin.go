@@ -65,8 +65,11 @@ func (b *builder) buildGroupSession(n *plan.Node, outTypes []types.Type) (*datas
 		return nil, err
 	}
 	spec := n.Agg
+	if spec.ProcTime && b.opts.Batch {
+		return nil, fmt.Errorf("processing-time windows cannot run in batch mode")
+	}
 	inTypes := plainTypes(n.Inputs[0].Types())
-	f := &sessionWindowFunc{calls: spec.Calls, timeCol: spec.TimeCol, gap: spec.Gap, inTypes: inTypes, outTypes: outTypes}
+	f := &sessionWindowFunc{calls: spec.Calls, timeCol: spec.TimeCol, gap: spec.Gap, procTime: spec.ProcTime, inTypes: inTypes, outTypes: outTypes}
 	for i, c := range spec.Keys {
 		f.keyTypes = append(f.keyTypes, inTypes[c])
 		f.outKey = append(f.outKey, i)

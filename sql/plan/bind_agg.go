@@ -39,9 +39,10 @@ type aggCtx struct {
 // the output columns of its start, end and rowtime.
 type groupWindow struct {
 	kind                string
-	start, end, rowtime int
+	start, end, rowtime int // rowtime: the window's time (_ROWTIME or _PROCTIME)
 	session             bool
-	timeCol             int // session: input column of the rowtime
+	proc                bool // on a processing-time attribute
+	timeCol             int  // session: input column of the time attribute
 	gap                 int64
 }
 
@@ -376,14 +377,24 @@ func (a *aggCtx) auxiliary(f *ast.FuncCall, kind string) (*Expr, error) {
 	case "_END":
 		i = a.win.end
 	case "_ROWTIME":
+		if a.win.proc {
+			return nil, errorf(f, "%s needs an event-time window; this %s is on a processing-time attribute: use %s_PROCTIME", name, kind, kind)
+		}
 		i = a.win.rowtime
-	default:
-		return nil, errorf(f, "%s: processing-time group windows are not supported yet", name)
+	case "_PROCTIME":
+		if !a.win.proc {
+			return nil, errorf(f, "%s needs a processing-time window; this %s is on a rowtime attribute: use %s_ROWTIME", name, kind, kind)
+		}
+		i = a.win.rowtime
 	}
 	if a.win.session {
 		t := types.Timestamp(3).NotNullable()
 		if i == a.win.rowtime {
 			t.TimeAttr = types.RowTime
+			if a.win.proc {
+				t = types.TimestampLTZ(3).NotNullable()
+				t.TimeAttr = types.ProcTime
+			}
 		}
 		return NewCol(i, t), nil
 	}
@@ -517,9 +528,13 @@ func (b *binder) bindAggregate(sel *ast.Select, n *Node, sc *scope) (*Node, erro
 	}
 	if a.win != nil && a.win.session {
 		op = OpSessionAggregate
-		spec.TimeCol, spec.Gap = sessionTime, a.win.gap
+		spec.TimeCol, spec.Gap, spec.ProcTime = sessionTime, a.win.gap, a.win.proc
 		rt := types.Timestamp(3).NotNullable()
 		rt.TimeAttr = types.RowTime
+		if a.win.proc {
+			rt = types.TimestampLTZ(3).NotNullable()
+			rt.TimeAttr = types.ProcTime
+		}
 		aggCols = append(aggCols, Column{Name: "window_start", Type: types.Timestamp(3).NotNullable()},
 			Column{Name: "window_end", Type: types.Timestamp(3).NotNullable()}, Column{Name: "window_time", Type: rt})
 	}
@@ -584,10 +599,7 @@ func (b *binder) groupWindow(a *aggCtx, f *ast.FuncCall, n *Node, sc *scope) (*N
 	}
 	ts := args[0]
 	if ts.Kind != ColRef || ts.Type.TimeAttr == types.NoTimeAttr {
-		return nil, nil, errorf(f.Args[0], "the first argument of %s must be a time attribute (a rowtime column), got %s", kind, ts.Type)
-	}
-	if ts.Type.TimeAttr == types.ProcTime {
-		return nil, nil, errorf(f.Args[0], "processing-time group windows are not supported yet")
+		return nil, nil, errorf(f.Args[0], "the first argument of %s must be a time attribute (a rowtime or PROCTIME() column), got %s", kind, ts.Type)
 	}
 	var ms []int64
 	for i, x := range args[1:] {
@@ -600,14 +612,14 @@ func (b *binder) groupWindow(a *aggCtx, f *ast.FuncCall, n *Node, sc *scope) (*N
 		}
 		ms = append(ms, v)
 	}
-	a.win = &groupWindow{kind: kind}
+	a.win = &groupWindow{kind: kind, proc: ts.Type.TimeAttr == types.ProcTime}
 	if kind == "SESSION" {
 		a.win.session, a.win.timeCol, a.win.gap = true, ts.Index, ms[0]
 		k := len(a.groups)
 		a.win.start, a.win.end, a.win.rowtime = k, k+1, k+2
 		return n, sc, nil
 	}
-	spec := &WindowSpec{Kind: Tumble, TimeCol: ts.Index, Size: ms[0]}
+	spec := &WindowSpec{Kind: Tumble, TimeCol: ts.Index, Size: ms[0], ProcTime: a.win.proc}
 	if kind == "HOP" {
 		spec.Kind, spec.Step, spec.Size = Hop, ms[0], ms[1]
 		if len(ms) > 2 {
