@@ -88,6 +88,10 @@ func (p *printer) node(n Node) {
 		p.expr(n.Result, precLowest)
 	case *TableAlias:
 		p.alias(n)
+	case RowPattern:
+		p.rowPattern(n)
+	case *MatchMeasure, *PatternDefine, *AfterMatch:
+		p.matchPart(n)
 	default:
 		fmt.Fprintf(p, "<%T>", n)
 	}
@@ -778,6 +782,8 @@ func (p *printer) tableRef(t TableRef) {
 			p.w(" WITH ORDINALITY")
 		}
 		p.alias(t.Alias)
+	case *MatchRecognize:
+		p.matchRecognize(t)
 	case *Join:
 		p.tableRef(t.L)
 		if t.Kind == CommaJoin {
@@ -1218,6 +1224,9 @@ func (p *printer) funcCall(f *FuncCall) {
 		p.w("ALL ")
 	}
 	p.exprs(f.Args)
+	if f.Nulls != "" {
+		p.w(" " + string(f.Nulls))
+	}
 	p.w(")")
 	if f.Filter != nil {
 		p.w(" FILTER (WHERE ")

@@ -81,6 +81,10 @@ func isNilNode(n Node) bool {
 		return n == nil
 	case *JSONKeyValue:
 		return n == nil
+	case *AfterMatch:
+		return n == nil
+	case *PatternSeq:
+		return n == nil
 	}
 	return false
 }
@@ -301,6 +305,34 @@ func children(n Node) []Node {
 	case *Join:
 		c.add(n.L, n.R, n.On)
 		c.idents(n.Using)
+	case *MatchRecognize:
+		c.add(n.Input)
+		c.exprs(n.PartitionBy)
+		c.orderItems(n.OrderBy)
+		for _, m := range n.Measures {
+			c.add(m)
+		}
+		c.add(n.After, n.Pattern, n.Within)
+		for _, d := range n.Defines {
+			c.add(d)
+		}
+		c.add(n.Alias)
+	case *MatchMeasure:
+		c.add(n.Expr, n.Name)
+	case *PatternDefine:
+		c.add(n.Var, n.Cond)
+	case *AfterMatch:
+		c.add(n.Var)
+	case *PatternSeq:
+		for _, x := range n.Items {
+			c.add(x)
+		}
+	case *PatternVar:
+		c.add(n.Name)
+	case *PatternGroup:
+		c.add(n.Inner)
+	case *PatternQuant:
+		c.add(n.X)
 
 	// types
 	case *IntervalType:

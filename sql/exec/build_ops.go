@@ -11,7 +11,7 @@ import (
 
 // buildOps builds the operators of the later SQL features: the joins
 // (regular, interval, window), Rank, OVER aggregation, INTERSECT/EXCEPT,
-// UNNEST and ORDER BY.
+// UNNEST, ORDER BY and MATCH_RECOGNIZE.
 func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.DataStream[*vector.Chunk], error) {
 	switch n.Op {
 	case plan.OpJoin:
@@ -98,6 +98,17 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 			s = s.SetParallelism(1)
 		}
 		return s, nil
+	case plan.OpMatch:
+		k, err := b.keyed(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		f := &matchFunc{spec: n.Match, inTypes: plainTypes(n.Inputs[0].Types()), outTypes: outTypes, fctx: b.fctx}
+		s := datastream.KeyedProcess(k, datastream.KeyedProcessFunction[string, *keyedRow, *vector.Chunk](f))
+		if len(n.Match.Partition) == 0 {
+			s = s.SetParallelism(1)
+		}
+		return s, nil
 	case plan.OpSort:
 		k, err := b.keyed(n.Inputs[0])
 		if err != nil {
@@ -133,7 +144,7 @@ func (b *builder) buildOps(n *plan.Node, outTypes []types.Type) (*datastream.Dat
 // ownsOp reports the nodes buildOps builds.
 func ownsOp(n *plan.Node) bool {
 	switch n.Op {
-	case plan.OpJoin, plan.OpSetOp, plan.OpRank, plan.OpOverAggregate, plan.OpSort, plan.OpCorrelate:
+	case plan.OpJoin, plan.OpSetOp, plan.OpRank, plan.OpOverAggregate, plan.OpSort, plan.OpCorrelate, plan.OpMatch:
 		return true
 	case plan.OpWindowAggregate:
 		return n.Agg.ProcTime

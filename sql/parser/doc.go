@@ -18,8 +18,11 @@
 // JSON_ARRAY, JSON_OBJECTAGG, JSON_ARRAYAGG) and IS [NOT] JSON have clause
 // syntax of their own (json.go).
 //
-// Not supported yet: MATCH_RECOGNIZE, the PASSING and FORMAT JSON clauses
-// of the JSON functions and the k : v member form of JSON_OBJECT, charset
-// prefixes, dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT NULLS,
-// TABLESAMPLE.
+// MATCH_RECOGNIZE (match.go) parses as Flink's parser does; the pattern
+// syntax Flink cannot run and the syntax tree has no node for
+// (alternation, PERMUTE, exclusion, anchors, SUBSET) is refused here.
+//
+// Not supported yet: the PASSING and FORMAT JSON clauses of the JSON
+// functions and the k : v member form of JSON_OBJECT, charset prefixes,
+// dynamic parameters (?), WITHIN GROUP, IGNORE/RESPECT NULLS, TABLESAMPLE.
 package parser

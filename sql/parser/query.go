@@ -415,7 +415,12 @@ func (p *parser) parseTableRef() ast.TableRef {
 		return u
 	case p.isOp("("):
 		if isKw(p.peek(1), "SELECT") || isKw(p.peek(1), "WITH") || isKw(p.peek(1), "VALUES") {
-			return p.parseDerivedTable(loc)
+			d := p.parseDerivedTable(loc)
+			if d.Alias == nil {
+				return p.maybeMatchRecognize(loc, d) // match.go
+			}
+			p.refuseAliasBeforeMatch()
+			return d
 		}
 		return p.parseParenTableRef()
 	}
@@ -425,11 +430,20 @@ func (p *parser) parseTableRef() ast.TableRef {
 		p.expectKwSeq("AS", "OF")
 		t.SystemTime = p.parseExpr()
 	}
-	t.Alias = p.parseTableAlias()
 	if p.isKw("MATCH_RECOGNIZE") {
-		p.failAt(p.pos(), "MATCH_RECOGNIZE is not supported yet")
+		return p.maybeMatchRecognize(loc, t) // match.go
 	}
+	t.Alias = p.parseTableAlias()
+	p.refuseAliasBeforeMatch()
 	return t
+}
+
+// refuseAliasBeforeMatch fails on "t AS x MATCH_RECOGNIZE": the alias
+// names the clause's output and goes after it.
+func (p *parser) refuseAliasBeforeMatch() {
+	if p.isKw("MATCH_RECOGNIZE") {
+		p.failAt(p.pos(), "the alias goes after MATCH_RECOGNIZE (...), not before it")
+	}
 }
 
 func (p *parser) parseDerivedTable(loc ast.Loc) *ast.DerivedTable {

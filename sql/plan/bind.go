@@ -290,6 +290,12 @@ func (b *binder) bindFrom(ref ast.TableRef) (*Node, *scope, error) {
 			b.joinOf[ref] = j
 		}
 		return n, sc, err
+	case *ast.MatchRecognize:
+		n, err := b.bindMatch(ref) // bind_match.go
+		if err != nil {
+			return nil, nil, err
+		}
+		return b.alias(n, "", ref.Alias)
 	case *ast.Unnest:
 		return nil, nil, errorf(ref, "UNNEST is not supported yet")
 	}

@@ -238,6 +238,9 @@ func aggCallString(c AggCall, names []string) string {
 	if len(args) == 0 && c.Func == "COUNT" {
 		s += "*"
 	}
+	if c.Func == "NTILE" {
+		args = append(args, fmt.Sprint(c.Offset))
+	}
 	s += strings.Join(args, ", ") + ")"
 	if c.Filter >= 0 {
 		s += " FILTER " + names[c.Filter]

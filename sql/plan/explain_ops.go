@@ -6,8 +6,8 @@ import (
 )
 
 // describeOps prints the nodes of the later operators (Rank, OVER, set
-// operations, UNNEST, sorting) and the special joins, in Flink's EXPLAIN
-// spelling; ok is false for other nodes.
+// operations, UNNEST, sorting, MATCH_RECOGNIZE) and the special joins, in
+// Flink's EXPLAIN spelling; ok is false for other nodes.
 func describeOps(n *Node) (string, bool) {
 	var inNames []string
 	if len(n.Inputs) > 0 {
@@ -63,6 +63,11 @@ func describeOps(n *Node) (string, bool) {
 			return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s], window=[%s], updating=[true], select=%s",
 				list(namesAt(n.Inputs[0], o.Partition)), sortKeys(o.Order, inNames), frame, list(sel)), true
 		}
+		if len(o.Order) > 0 {
+			// Batch mode's sorted OVER (any ORDER BY).
+			return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s], window=[%s], select=%s",
+				list(namesAt(n.Inputs[0], o.Partition)), sortKeys(o.Order, inNames), frame, list(sel)), true
+		}
 		return fmt.Sprintf("OverAggregate(partitionBy=%s, orderBy=[%s ASC], window=[%s], select=%s",
 			list(namesAt(n.Inputs[0], o.Partition)), inNames[o.TimeCol], frame, list(sel)), true
 	case OpWindowTVF:
@@ -70,6 +75,8 @@ func describeOps(n *Node) (string, bool) {
 			return "", false
 		}
 		return describeSessionTVF(n), true
+	case OpMatch:
+		return describeMatch(n), true // match.go
 	case OpSetOp:
 		return fmt.Sprintf("SetOp(op=[%s], all=[%t], select=%s", n.SetOp.Op, n.SetOp.All, list(n.Names())), true
 	case OpCorrelate:

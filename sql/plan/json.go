@@ -46,6 +46,7 @@ type nodeJSON struct {
 	SetOp     *SetOpSpec    `json:"setop,omitempty"`
 	Unnest    *UnnestSpec   `json:"unnest,omitempty"`
 	Sort      *SortSpec     `json:"sort,omitempty"`
+	Match     *MatchSpec    `json:"match,omitempty"`
 }
 
 const planVersion = 1
@@ -62,7 +63,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 		seen[n] = true
 		j := &nodeJSON{ID: n.ID, Op: n.Op, Columns: n.Columns, Changelog: n.Changelog.String(),
 			Scan: n.Scan, Values: n.Values, Calc: n.Calc, Exchange: n.Exchange, Agg: n.Agg,
-			Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink, Rank: n.Rank, Over: n.Over, SetOp: n.SetOp, Unnest: n.Unnest, Sort: n.Sort}
+			Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink, Rank: n.Rank, Over: n.Over, SetOp: n.SetOp, Unnest: n.Unnest, Sort: n.Sort, Match: n.Match}
 		for _, in := range n.Inputs {
 			visit(in)
 			j.Inputs = append(j.Inputs, in.ID)
@@ -88,7 +89,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	byID := map[int]*Node{}
 	for _, j := range in.Nodes {
 		n := &Node{ID: j.ID, Op: j.Op, Columns: j.Columns, Scan: j.Scan, Values: j.Values, Calc: j.Calc,
-			Exchange: j.Exchange, Agg: j.Agg, Window: j.Window, Join: j.Join, Limit: j.Limit, Sink: j.Sink, Rank: j.Rank, Over: j.Over, SetOp: j.SetOp, Unnest: j.Unnest, Sort: j.Sort}
+			Exchange: j.Exchange, Agg: j.Agg, Window: j.Window, Join: j.Join, Limit: j.Limit, Sink: j.Sink, Rank: j.Rank, Over: j.Over, SetOp: j.SetOp, Unnest: j.Unnest, Sort: j.Sort, Match: j.Match}
 		switch j.Changelog {
 		case InsertOnly.String():
 			n.Changelog = InsertOnly

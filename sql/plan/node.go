@@ -27,6 +27,7 @@ const (
 	OpSetOp            Op = "SetOp"
 	OpCorrelate        Op = "Correlate"
 	OpSort             Op = "TemporalSort"
+	OpMatch            Op = "Match"
 	OpSink             Op = "Sink"
 )
 
@@ -96,6 +97,7 @@ type Node struct {
 	SetOp    *SetOpSpec
 	Unnest   *UnnestSpec
 	Sort     *SortSpec
+	Match    *MatchSpec // match.go
 }
 
 // Names returns the output column names.

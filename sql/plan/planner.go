@@ -269,6 +269,8 @@ func physical(b *binder, sinks []*Node, batch bool) (*Plan, error) {
 			n.Inputs[0] = exchange(n.Inputs[0], n.Rank.Partition)
 		case OpOverAggregate:
 			n.Inputs[0] = exchange(n.Inputs[0], n.Over.Partition)
+		case OpMatch:
+			n.Inputs[0] = exchange(n.Inputs[0], n.Match.Partition)
 		case OpSetOp:
 			all := make([]int, len(n.Columns))
 			for i := range all {

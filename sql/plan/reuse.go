@@ -97,7 +97,7 @@ func reuseSubPlans(sinks []*Node) {
 func digest(n *Node) string {
 	j := &nodeJSON{Op: n.Op, Columns: n.Columns, Changelog: n.Changelog.String(),
 		Scan: n.Scan, Values: n.Values, Calc: n.Calc, Exchange: n.Exchange, Agg: n.Agg,
-		Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink, Rank: n.Rank, Over: n.Over, SetOp: n.SetOp, Unnest: n.Unnest, Sort: n.Sort}
+		Window: n.Window, Join: n.Join, Limit: n.Limit, Sink: n.Sink, Rank: n.Rank, Over: n.Over, SetOp: n.SetOp, Unnest: n.Unnest, Sort: n.Sort, Match: n.Match}
 	for _, in := range n.Inputs {
 		j.Inputs = append(j.Inputs, in.ID)
 	}
@@ -122,6 +122,9 @@ func deterministicNode(n *Node) bool {
 	}
 	if n.Join != nil {
 		exprs = append(exprs, n.Join.Condition)
+	}
+	if n.Match != nil {
+		exprs = append(exprs, n.Match.exprs()...)
 	}
 	for _, e := range exprs {
 		if e != nil && !e.IsDeterministic() {

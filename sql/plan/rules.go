@@ -13,7 +13,8 @@ import (
 //   - a Calc over a scan gives the scan its filter and the columns (and
 //     nested fields) it needs (projection and filter push-down); below
 //     window table functions, joins, Rank and OVER nodes the columns
-//     nobody reads are dropped (prune.go, prune_ops.go).
+//     nobody reads are dropped (prune.go, prune_ops.go), and below a
+//     Match the columns it does not read (match_prune.go).
 type optimizer struct {
 	b    *binder
 	done map[*Node]*Node
@@ -80,6 +81,8 @@ func (o *optimizer) step(n *Node) *Node {
 		}
 	case OpJoin:
 		return o.splitJoinCondition(n)
+	case OpMatch:
+		return o.pruneBelowMatch(n) // match_prune.go
 	}
 	return n
 }

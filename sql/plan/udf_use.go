@@ -21,6 +21,9 @@ func (n *Node) UserFunction() string {
 	if u := n.Unnest; u != nil {
 		exprs = append(exprs, u.Expr)
 	}
+	if m := n.Match; m != nil {
+		exprs = append(exprs, m.exprs()...)
+	}
 	for _, e := range exprs {
 		if e == nil {
 			continue
@@ -41,6 +44,9 @@ func (n *Node) UserFunction() string {
 	}
 	if n.Over != nil {
 		calls = append(calls, n.Over.Calls...)
+	}
+	if n.Match != nil {
+		calls = append(calls, n.Match.aggCalls()...)
 	}
 	for _, c := range calls {
 		if c.UDAF != nil {
