@@ -291,7 +291,7 @@ func (s *Session) alterView(st *ast.AlterView) (*Result, error) {
 		if len(v.Columns) > 0 && len(v.Columns) != len(planned.Logical[0].Columns) {
 			return nil, fmt.Errorf("view %s names %d columns, the new query has %d", p, len(v.Columns), len(planned.Logical[0].Columns))
 		}
-		next.Query = st.Query
+		next.Query, next.Scope = st.Query, s.catalog.Current()
 	}
 	create := &ast.CreateView{Temporary: next.Temporary, Name: &ast.ObjectName{Parts: []*ast.Ident{{Name: next.Path.Object}}}, Query: next.Query}
 	for _, c := range next.Columns {

@@ -118,7 +118,7 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 		if _, err := vp.PlanQuery(st.Query); err != nil {
 			return nil, err
 		}
-		v := &catalog.View{Path: p, Query: st.Query, Temporary: st.Temporary, DDL: ast.Format(st)}
+		v := &catalog.View{Path: p, Scope: s.catalog.Current(), Query: st.Query, Temporary: st.Temporary, DDL: ast.Format(st)}
 		for _, c := range st.Columns {
 			v.Columns = append(v.Columns, c.Name)
 		}
@@ -137,7 +137,7 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 	case *ast.CreateDatabase:
 		return okResult, s.catalog.CreateDatabase(st.Name, st.IfNotExists)
 	case *ast.CreateCatalog:
-		return nil, fmt.Errorf("CREATE CATALOG is not supported: the session has the in-memory catalog %s only", catalog.DefaultCatalog)
+		return s.createCatalog(st)
 	case *ast.CompilePlan:
 		return s.compilePlan(ctx, st)
 	case *ast.ExecutePlan:
@@ -151,8 +151,11 @@ func (s *Session) executeStmt(ctx context.Context, st ast.Stmt) (*Result, error)
 	case *ast.AlterDatabase:
 		return nil, fmt.Errorf("ALTER DATABASE is not supported: the in-memory catalog keeps no database properties")
 	case *ast.Drop:
-		if st.Kind == ast.KindDatabase || st.Kind == ast.KindCatalog {
-			return nil, fmt.Errorf("DROP %s is not supported yet", st.Kind)
+		switch st.Kind {
+		case ast.KindDatabase:
+			return okResult, s.catalog.DropDatabase(st.Name, st.IfExists, st.Cascade)
+		case ast.KindCatalog:
+			return okResult, s.catalog.DropCatalog(st.Name.String(), st.IfExists)
 		}
 		return okResult, s.catalog.Drop(st.Kind, st.Name, st.IfExists)
 	case *ast.Use:
@@ -334,6 +337,33 @@ func (s *Session) show(st *ast.Show) (*Result, error) {
 		return r, nil
 	}
 	return nil, fmt.Errorf("SHOW %s is not supported", st.Kind)
+}
+
+// createCatalog is CREATE CATALOG name WITH ('type' = 'generic_in_memory'
+// [, 'default-database' = 'db']): Flink's in-memory catalog, the one kind
+// Eddy has.
+func (s *Session) createCatalog(st *ast.CreateCatalog) (*Result, error) {
+	typ, db := "", "default"
+	for _, o := range st.Options {
+		switch o.Key {
+		case "type":
+			typ = o.Value
+		case "default-database":
+			if db = o.Value; db == "" {
+				return nil, fmt.Errorf("CREATE CATALOG %s: 'default-database' must not be empty", st.Name.Name)
+			}
+		default:
+			return nil, fmt.Errorf("CREATE CATALOG %s: unknown option '%s' of catalog type generic_in_memory (its options: type, default-database)", st.Name.Name, o.Key)
+		}
+	}
+	switch typ {
+	case "":
+		return nil, fmt.Errorf("CREATE CATALOG %s: the options have no 'type'; write WITH ('type' = 'generic_in_memory')", st.Name.Name)
+	case "generic_in_memory":
+	default:
+		return nil, fmt.Errorf("CREATE CATALOG %s: catalog type '%s' is not supported; Eddy's catalogs are in memory ('type' = 'generic_in_memory')", st.Name.Name, typ)
+	}
+	return okResult, s.catalog.CreateCatalog(st.Name.Name, db, st.IfNotExists)
 }
 
 func builtinFunctions() []string {

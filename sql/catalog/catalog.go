@@ -28,6 +28,9 @@ func (p Path) String() string {
 type Catalog struct {
 	current   Path // Catalog and Database set
 	databases map[[2]string]bool
+	// defaults are the catalogs' default databases (USE CATALOG goes
+	// there); catalogs exist while they have a database.
+	defaults  map[string]string
 	tables    map[Path]*Table
 	views     map[Path]*View
 	functions map[Path]*Function
@@ -38,6 +41,7 @@ func New() *Catalog {
 	return &Catalog{
 		current:   Path{Catalog: DefaultCatalog, Database: DefaultDatabase},
 		databases: map[[2]string]bool{{DefaultCatalog, DefaultDatabase}: true},
+		defaults:  map[string]string{DefaultCatalog: DefaultDatabase},
 		tables:    map[Path]*Table{},
 		views:     map[Path]*View{},
 		functions: map[Path]*Function{},
@@ -92,13 +96,138 @@ func (c *Catalog) CreateDatabase(name *ast.ObjectName, ifNotExists bool) error {
 	return nil
 }
 
-// UseCatalog makes name the current catalog.
+// CreateCatalog adds an in-memory catalog (Flink's generic_in_memory)
+// holding its default database.
+func (c *Catalog) CreateCatalog(name, defaultDatabase string, ifNotExists bool) error {
+	if c.hasCatalog(name) {
+		if ifNotExists {
+			return nil
+		}
+		return fmt.Errorf("catalog '%s' already exists", name)
+	}
+	c.databases[[2]string{name, defaultDatabase}] = true
+	c.defaults[name] = defaultDatabase
+	return nil
+}
+
+// DropCatalog removes a catalog and everything in it, but not the
+// current one.
+func (c *Catalog) DropCatalog(name string, ifExists bool) error {
+	if !c.hasCatalog(name) {
+		if ifExists {
+			return nil
+		}
+		return c.catalogNotFound(name)
+	}
+	if name == c.current.Catalog {
+		return fmt.Errorf("cannot drop catalog '%s': it is the current catalog (USE CATALOG another first)", name)
+	}
+	for k := range c.databases {
+		if k[0] == name {
+			c.dropContents(k)
+			delete(c.databases, k)
+		}
+	}
+	delete(c.defaults, name)
+	return nil
+}
+
+// DropDatabase removes a database ([catalog.]name) of the current catalog:
+// an empty one, or with cascade what it holds too; never the current
+// database.
+func (c *Catalog) DropDatabase(name *ast.ObjectName, ifExists, cascade bool) error {
+	cat, db := c.current.Catalog, ""
+	switch len(name.Parts) {
+	case 1:
+		db = name.Parts[0].Name
+	case 2:
+		cat, db = name.Parts[0].Name, name.Parts[1].Name
+	default:
+		return posErrorf(name.Start(), "invalid database name %s", name)
+	}
+	k := [2]string{cat, db}
+	if !c.databases[k] {
+		if ifExists {
+			return nil
+		}
+		if !c.hasCatalog(cat) {
+			return c.catalogNotFound(cat)
+		}
+		return fmt.Errorf("database '%s' not found in catalog '%s'", db, cat)
+	}
+	if cat == c.current.Catalog && db == c.current.Database {
+		return fmt.Errorf("cannot drop database %s.%s: it is the current database (USE another first)", cat, db)
+	}
+	if !cascade && c.holds(k) {
+		return fmt.Errorf("database %s.%s is not empty: drop its tables, views and functions first, or DROP DATABASE … CASCADE", cat, db)
+	}
+	c.dropContents(k)
+	delete(c.databases, k)
+	return nil
+}
+
+// holds reports whether database k has tables, views or functions.
+func (c *Catalog) holds(k [2]string) bool {
+	in := func(p Path) bool { return p.Catalog == k[0] && p.Database == k[1] }
+	for p := range c.tables {
+		if in(p) {
+			return true
+		}
+	}
+	for p := range c.views {
+		if in(p) {
+			return true
+		}
+	}
+	for p := range c.functions {
+		if in(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropContents removes database k's tables, views and functions.
+func (c *Catalog) dropContents(k [2]string) {
+	in := func(p Path) bool { return p.Catalog == k[0] && p.Database == k[1] }
+	for p := range c.tables {
+		if in(p) {
+			delete(c.tables, p)
+		}
+	}
+	for p := range c.views {
+		if in(p) {
+			delete(c.views, p)
+		}
+	}
+	for p := range c.functions {
+		if in(p) {
+			delete(c.functions, p)
+		}
+	}
+}
+
+// Current returns the current catalog and database.
+func (c *Catalog) Current() Path { return c.current }
+
+// Within makes p's catalog and database current until restore is called
+// (binding a view's query where it was defined). A p without a catalog
+// changes nothing.
+func (c *Catalog) Within(p Path) (restore func()) {
+	saved := c.current
+	if p.Catalog != "" && c.databases[[2]string{p.Catalog, p.Database}] {
+		c.current = Path{Catalog: p.Catalog, Database: p.Database}
+	}
+	return func() { c.current = saved }
+}
+
+// UseCatalog makes name the current catalog, at its default database.
 func (c *Catalog) UseCatalog(name string) error {
 	if !c.hasCatalog(name) {
 		return c.catalogNotFound(name)
 	}
-	c.current = Path{Catalog: name, Database: DefaultDatabase}
-	if !c.databases[[2]string{name, DefaultDatabase}] {
+	c.current = Path{Catalog: name, Database: c.defaults[name]}
+	if !c.databases[[2]string{name, c.current.Database}] {
 		for _, db := range c.Databases() {
 			c.current.Database = db
 			break

@@ -277,7 +277,11 @@ func (c *Catalog) NewTable(ct *ast.CreateTable) (*Table, error) {
 
 // View is a view created by CREATE VIEW.
 type View struct {
-	Path      Path
+	Path Path
+	// Scope is the catalog and database current when the view was
+	// created: its query's names resolve there, wherever it is used (as
+	// Flink expands a view's names at creation).
+	Scope     Path
 	Query     *ast.Query
 	Columns   []string // explicit column names, or nil
 	Comment   string

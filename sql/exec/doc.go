@@ -13,8 +13,11 @@
 // never boxed; HOP windows are aggregated per slice.
 //
 // One file per concept: eval.go compiles expressions, job.go walks the
-// plan, scan.go and src_*.go are the sources (src_file_meta.go the
-// filesystem's metadata columns, partition.go its partition folders),
+// plan, scan.go and src_*.go are the sources (src_file_enum.go hands the
+// filesystem's files to its readers, one at a time, and watches the path
+// with source.monitor-interval; src_file_meta.go its metadata columns,
+// partition.go its partition folders; the nexmark source sets apart the
+// events its table's filter on event_type drops),
 // calc.go the stateless operators, groupagg.go/accumulate*.go the
 // aggregations (and the window aggregations), aggfast.go their typed paths,
 // exchange.go the exchanges that feed the keyed operators (runs of a key's
@@ -26,12 +29,18 @@
 // join_window.go and join_temporal.go the time-bounded joins,
 // join_lookup.go lookup joins, topn.go Top-N, deduplication and window
 // Top-N, topone.go the append-only Top-1, windowdedup.go window
-// deduplication, over.go and over_updating.go OVER aggregations, setop.go
+// deduplication, over.go and over_updating.go OVER aggregations
+// (over_rank.go batch mode's sorted OVER and ranking functions),
+// match*.go MATCH_RECOGNIZE (an NFA over each partition's rows), setop.go
 // INTERSECT/EXCEPT, unnest.go UNNEST, sort.go ORDER BY, build_ops.go
-// builds those, sink.go the sinks, and connectors.go registers the
+// builds those, sink.go the sinks (INSERT OVERWRITE through the file
+// sink's overwrite), and connectors.go registers the
 // connectors' options and metadata with package sql/catalog.
 //
 // table.exec.state.ttl reaches the operators whose state has no time
-// bound; an operator running on one subtask feeds the next exchange from
-// one subtask, so a key's changes keep their order.
+// bound (a STATE_TTL hint overrides it per join side or aggregation); an
+// operator running on one subtask feeds the next exchange from one
+// subtask, so a key's changes keep their order. In batch mode a global
+// aggregation gets an element of no rows, so it has its row over an
+// empty input.
 package exec

@@ -361,6 +361,7 @@ func (b *binder) bindHintedTableName(name *ast.ObjectName, hints []*ast.Hint) (*
 		for _, c := range v.Columns {
 			cols = append(cols, &ast.Ident{Name: c})
 		}
+		defer b.cat.Within(v.Scope)()
 		return b.expandQuery(name, v.Query, cols)
 	}
 	return b.scanTable(name, t)

@@ -29,6 +29,7 @@
 // table (a primary key, or a view of the last row per key by rowtime) or,
 // on processing time against a filesystem table, a lookup join; others
 // are regular joins, whose outer kinds retract their NULL-padded rows.
+// USING and NATURAL joins (bind_join_using.go) put merged columns first.
 // ROW_NUMBER() OVER becomes a Rank node; a WHERE rownum <= N above it
 // limits it, and it runs as an updating Top-N, a deduplication keeping the
 // first row (ordered by a time attribute ascending: insert-only), a window
@@ -37,7 +38,9 @@
 // frame become an OverAggregate; over an updating input (which Flink
 // refuses) a retracting one. ORDER BY with LIMIT is a Top-N; without, a
 // temporal sort on rowtime. INTERSECT/EXCEPT [ALL] is a SetOp counting rows
-// on both sides.
+// on both sides. MATCH_RECOGNIZE (bind_match.go, match*.go) becomes a
+// Match node: its pattern, and DEFINE and MEASURES resolved into accessors
+// of the match's rows.
 //
 // Subqueries (bind_subquery*.go, decorrelate.go): [NOT] IN, [NOT] EXISTS
 // and quantified comparisons in WHERE and HAVING conjuncts become semi and
@@ -50,8 +53,10 @@
 // its input once per set with a grouping id; window TVFs (SESSION
 // included) feed window aggregations.
 //
-// Hints (hints.go): OPTIONS overrides a table's options for one statement;
-// the join-strategy query hints are checked and have no effect.
+// Hints (hints.go, state_ttl.go): OPTIONS overrides a table's options for
+// one statement; STATE_TTL sets the state retention of a query block's
+// regular joins (per side) and group aggregation; the join-strategy query
+// hints are checked and have no effect.
 //
 // The physical plan is the same node type with exchanges made explicit
 // (hash by key, or single) and the sinks' acceptance of updates checked.
