@@ -264,7 +264,7 @@ func (b *binder) bindFrom(ref ast.TableRef) (*Node, *scope, error) {
 		return b.alias(n, ref.Name.Last().Name, ref.Alias)
 	case *ast.DerivedTable:
 		if ref.Lateral {
-			return nil, nil, errorf(ref, "LATERAL is not supported yet")
+			return nil, nil, errorf(ref, "LATERAL (subquery) needs a table to its left to refer to: FROM t, LATERAL (…) or t JOIN LATERAL (…) ON …")
 		}
 		n, err := b.bindQuery(ref.Query)
 		if err != nil {

@@ -45,6 +45,9 @@ func (b *binder) bindJoinOn(j *ast.Join) (*Node, *scope, error) {
 			return b.bindLateralTable(j, l, ls, tf, fn.Table)
 		}
 	}
+	if dt, ok := j.R.(*ast.DerivedTable); ok && dt.Lateral {
+		return b.bindLateral(j, l, ls, dt) // bind_lateral.go
+	}
 	var asOf ast.Expr
 	rref := j.R
 	if tn, ok := j.R.(*ast.TableName); ok && tn.SystemTime != nil {
