@@ -796,7 +796,7 @@ func (h *handler) Snapshot(b event.Barrier) error {
 	}
 	ack := &taskAck{id: b.ID}
 	if dep.source != nil {
-		st, err := dep.source.SnapshotReader()
+		st, err := dep.source.SnapshotReader(b.ID)
 		if err != nil {
 			release()
 			return fmt.Errorf("snapshotting %q: %w", dep.srcOp.Name, err)

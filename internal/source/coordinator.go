@@ -10,8 +10,19 @@ import (
 // readerHandle is how the coordinator reaches a reader subtask: callbacks
 // that post mail to the subtask's goroutine.
 type readerHandle struct {
-	addSplits    func([]connector.Split)
-	noMoreSplits func()
+	// addSplits and noMoreSplits hand over an assignment made after the
+	// enumerator snapshot of checkpoint epoch (0: before any): a reader's
+	// snapshot for a checkpoint takes the assignments of earlier epochs
+	// only, the later ones being in the enumerator's snapshot.
+	addSplits    func(epoch int64, splits []connector.Split)
+	noMoreSplits func(epoch int64)
+}
+
+// pendingSplits are splits assigned to a reader not registered yet, after
+// the enumerator snapshot of checkpoint epoch.
+type pendingSplits struct {
+	epoch  int64
+	splits []connector.Split
 }
 
 // Coordinator hosts a source's enumerator. Enumerator callbacks are
@@ -25,7 +36,7 @@ type Coordinator[T any] struct {
 		enum    connector.Enumerator
 		readers map[int]readerHandle
 		// pending holds assignments to readers not registered yet.
-		pending map[int][]connector.Split
+		pending map[int][]pendingSplits
 		noMore  map[int]bool
 		started bool
 		// restored is set when the readers got their splits back from a
@@ -39,6 +50,8 @@ type Coordinator[T any] struct {
 		// trigger at the readers.
 		valve bool
 		held  []func()
+		// epoch is the checkpoint of the enumerator's last snapshot.
+		epoch int64
 	}
 }
 
@@ -66,7 +79,7 @@ func (c *Coordinator[T]) RestoreReaders(states map[int]ReaderState) error {
 			if err != nil {
 				return fmt.Errorf("decoding a split of reader %d: %w", sub, err)
 			}
-			c.mu.pending[sub] = append(c.mu.pending[sub], sp)
+			c.mu.pending[sub] = append(c.mu.pending[sub], pendingSplits{splits: []connector.Split{sp}})
 		}
 		if st.NoMoreSplits {
 			c.mu.noMore[sub] = true
@@ -117,7 +130,7 @@ func (c *Coordinator[T]) SnapshotEnumerator(checkpointID int64) (state []byte, o
 	if state == nil {
 		state = []byte{}
 	}
-	c.mu.valve = true
+	c.mu.valve, c.mu.epoch = true, checkpointID
 	return state, true, nil
 }
 
@@ -137,7 +150,7 @@ func (c *Coordinator[T]) OpenValve() {
 func NewCoordinator[T any](src connector.Source[T], parallelism int) (*Coordinator[T], error) {
 	c := &Coordinator[T]{src: src, parallelism: parallelism}
 	c.mu.readers = map[int]readerHandle{}
-	c.mu.pending = map[int][]connector.Split{}
+	c.mu.pending = map[int][]pendingSplits{}
 	c.mu.noMore = map[int]bool{}
 	enum, err := src.CreateEnumerator(enumContext[T]{c})
 	if err != nil {
@@ -169,12 +182,12 @@ func (c *Coordinator[T]) register(subtask int, h readerHandle) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mu.readers[subtask] = h
-	if splits := c.mu.pending[subtask]; len(splits) > 0 {
-		delete(c.mu.pending, subtask)
-		h.addSplits(splits)
+	for _, p := range c.mu.pending[subtask] {
+		h.addSplits(p.epoch, p.splits)
 	}
+	delete(c.mu.pending, subtask)
 	if c.mu.noMore[subtask] {
-		h.noMoreSplits()
+		h.noMoreSplits(0)
 	}
 	if !c.mu.restored {
 		c.mu.enum.AddReader(subtask)
@@ -198,23 +211,25 @@ func (e enumContext[T]) Parallelism() int { return e.c.parallelism }
 
 func (e enumContext[T]) Assign(subtask int, splits ...connector.Split) {
 	if h, ok := e.c.mu.readers[subtask]; ok {
+		epoch := e.c.mu.epoch
 		if e.c.mu.valve {
-			e.c.mu.held = append(e.c.mu.held, func() { h.addSplits(splits) })
+			e.c.mu.held = append(e.c.mu.held, func() { h.addSplits(epoch, splits) })
 			return
 		}
-		h.addSplits(splits)
+		h.addSplits(epoch, splits)
 		return
 	}
-	e.c.mu.pending[subtask] = append(e.c.mu.pending[subtask], splits...)
+	e.c.mu.pending[subtask] = append(e.c.mu.pending[subtask], pendingSplits{epoch: e.c.mu.epoch, splits: splits})
 }
 
 func (e enumContext[T]) SignalNoMoreSplits(subtask int) {
 	if h, ok := e.c.mu.readers[subtask]; ok {
+		epoch := e.c.mu.epoch
 		if e.c.mu.valve {
-			e.c.mu.held = append(e.c.mu.held, h.noMoreSplits)
+			e.c.mu.held = append(e.c.mu.held, func() { h.noMoreSplits(epoch) })
 			return
 		}
-		h.noMoreSplits()
+		h.noMoreSplits(epoch)
 		return
 	}
 	e.c.mu.noMore[subtask] = true

@@ -2,6 +2,8 @@ package source
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,13 +34,22 @@ type Operator[T any] struct {
 
 	// Assignments from the coordinator wait here until the task goroutine
 	// hands them to the reader, so a snapshot sees every split assigned
-	// before it.
+	// before the enumerator's snapshot for the same checkpoint, and none
+	// assigned after it (which that snapshot holds).
 	inbox struct {
 		sync.Mutex
-		splits []connector.Split
-		noMore bool
+		assignments []assignment
+		seq         int64 // of the last assignment queued
 	}
 	noMoreDelivered bool
+}
+
+// assignment is splits (or the end of them) assigned after the enumerator
+// snapshot of checkpoint epoch (readerHandle).
+type assignment struct {
+	seq, epoch int64
+	splits     []connector.Split
+	noMore     bool
 }
 
 // ReaderState is the checkpointed state of a source subtask.
@@ -53,7 +64,7 @@ type ReaderState struct {
 // Snapshotter is implemented by source operators: SnapshotReader runs on
 // the task goroutine when the subtask takes a checkpoint.
 type Snapshotter interface {
-	SnapshotReader() (ReaderState, error)
+	SnapshotReader(checkpointID int64) (ReaderState, error)
 	// CheckSnapshots fails if the source cannot be checkpointed at all.
 	CheckSnapshots() error
 }
@@ -69,8 +80,8 @@ func (o *Operator[T]) CheckSnapshots() error {
 
 // SnapshotReader implements Snapshotter. It fails if the reader does not
 // implement connector.SplitSnapshotter or the source connector.SplitCodec.
-func (o *Operator[T]) SnapshotReader() (ReaderState, error) {
-	o.deliver()
+func (o *Operator[T]) SnapshotReader(checkpointID int64) (ReaderState, error) {
+	o.deliver(math.MaxInt64, checkpointID)
 	var st ReaderState
 	st.NoMoreSplits = o.noMoreDelivered
 	if o.ended {
@@ -99,12 +110,34 @@ func (o *Operator[T]) SnapshotReader() (ReaderState, error) {
 	return st, nil
 }
 
-// deliver hands the queued assignments to the reader, on the task
-// goroutine.
-func (o *Operator[T]) deliver() {
+// queue queues an assignment for the task goroutine, which delivers it
+// (and those before it) in turn; never later ones, which may wait behind a
+// checkpoint in the mailbox.
+func (o *Operator[T]) queue(a assignment) {
 	o.inbox.Lock()
-	splits, noMore := o.inbox.splits, o.inbox.noMore
-	o.inbox.splits = nil
+	o.inbox.seq++
+	a.seq = o.inbox.seq
+	o.inbox.assignments = append(o.inbox.assignments, a)
+	o.inbox.Unlock()
+	o.mailbox.Put(func() { o.deliver(a.seq, math.MaxInt64) })
+}
+
+// deliver hands the reader the queued assignments up to seq that were
+// made before the enumerator snapshot of checkpoint epoch, in order.
+func (o *Operator[T]) deliver(seq, epoch int64) {
+	o.inbox.Lock()
+	var splits []connector.Split
+	noMore := false
+	n := 0
+	for _, a := range o.inbox.assignments {
+		if a.seq > seq || a.epoch >= epoch {
+			break
+		}
+		splits = append(splits, a.splits...)
+		noMore = noMore || a.noMore
+		n++
+	}
+	o.inbox.assignments = slices.Delete(o.inbox.assignments, 0, n)
 	o.inbox.Unlock()
 	if len(splits) > 0 {
 		o.addSplits(splits)
@@ -141,18 +174,8 @@ func (o *Operator[T]) Open(ctx *operator.Context) error {
 	o.reader = r
 	o.output = newReaderOutput(o.strategy, o.out, ctx.Clock)
 	o.coordinator.register(ctx.Subtask, readerHandle{
-		addSplits: func(s []connector.Split) {
-			o.inbox.Lock()
-			o.inbox.splits = append(o.inbox.splits, s...)
-			o.inbox.Unlock()
-			o.mailbox.Put(o.deliver)
-		},
-		noMoreSplits: func() {
-			o.inbox.Lock()
-			o.inbox.noMore = true
-			o.inbox.Unlock()
-			o.mailbox.Put(o.deliver)
-		},
+		addSplits:    func(epoch int64, s []connector.Split) { o.queue(assignment{epoch: epoch, splits: s}) },
+		noMoreSplits: func(epoch int64) { o.queue(assignment{epoch: epoch, noMore: true}) },
 	})
 	if err := r.Start(); err != nil {
 		return fmt.Errorf("starting source reader: %w", err)
