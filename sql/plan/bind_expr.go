@@ -440,7 +440,9 @@ func (c *exprCtx) funcCall(f *ast.FuncCall) (*Expr, error) {
 			return NewCol(i, c.scope.cols[i].typ), nil
 		}
 		if c.agg != nil {
-			return nil, errorf(f, "OVER windows in a query with GROUP BY or aggregates are not supported yet; aggregate in a subquery")
+			// The select list's windows are computed over the
+			// aggregation's rows (bind_over_grouped.go), not within it.
+			return nil, errorf(f, "OVER windows are not allowed here: in a query with GROUP BY or aggregates they are computed over the aggregated rows, in the select list only")
 		}
 		return nil, errorf(f, "OVER windows are not supported %s", c.noAgg)
 	}

@@ -61,8 +61,58 @@ const batchModeHint = "SET 'execution.runtime-mode' = 'batch'"
 // input's rows kept sorted (updating input, bind_over_updating.go; batch
 // mode, sortedOver). Either appends a column per call to n's; the
 // returned scope extends sc with them (hidden) and over maps each call to
-// its column.
-func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *Node, sc *scope) (*Node, *scope, map[*ast.FuncCall]int, error) {
+// its column. bound, when set, holds the windows' expressions bound
+// before: the group-level expressions of an aggregating query, columns of
+// its aggregation (bind_over_grouped.go).
+//
+// In streaming mode the calls must share one window. Batch mode plans one
+// OVER aggregation per window, each over the previous one, as Flink's
+// batch planner does (TPC-DS's AVG(SUM(x)) OVER (PARTITION BY …) beside a
+// RANK() OVER (… ORDER BY …)).
+func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *Node, sc *scope, bound map[ast.Expr]*Expr) (*Node, *scope, map[*ast.FuncCall]int, error) {
+	if !b.batch {
+		return b.bindOverWindow(calls, named, n, sc, bound, 0)
+	}
+	// The calls by window, in the order of their first calls.
+	spec := func(c *ast.FuncCall) *ast.WindowSpec {
+		w := c.Over
+		if w.Ref != nil && len(w.PartitionBy) == 0 && len(w.OrderBy) == 0 && w.Frame == nil {
+			for _, nw := range named {
+				if nw.Name.Name == w.Ref.Name {
+					return nw.Spec
+				}
+			}
+		}
+		return w
+	}
+	var groups [][]*ast.FuncCall
+	for _, c := range calls {
+		i := 0
+		for i < len(groups) && !ast.Equal(spec(groups[i][0]), spec(c)) {
+			i++
+		}
+		if i == len(groups) {
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], c)
+	}
+	over := map[*ast.FuncCall]int{}
+	for wi, g := range groups {
+		var o map[*ast.FuncCall]int
+		var err error
+		if n, sc, o, err = b.bindOverWindow(g, named, n, sc, bound, wi); err != nil {
+			return nil, nil, nil, err
+		}
+		for c, i := range o {
+			over[c] = i
+		}
+	}
+	return n, sc, over, nil
+}
+
+// bindOverWindow binds the OVER calls of one window (bindOver), the
+// window numbered wi (its calls' columns are w<wi>$o<i>).
+func (b *binder) bindOverWindow(calls []*ast.FuncCall, named []*ast.NamedWindow, n *Node, sc *scope, bound map[ast.Expr]*Expr, wi int) (*Node, *scope, map[*ast.FuncCall]int, error) {
 	// Resolve OVER name against the WINDOW clause.
 	specs := make([]*ast.WindowSpec, len(calls))
 	for i, c := range calls {
@@ -95,7 +145,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 	if w.Ref != nil {
 		return nil, nil, nil, errorf(w, "a window defined by another named window (%s) is not supported yet", w.Ref.Name)
 	}
-	plain := &exprCtx{b: b, scope: sc, noAgg: "in an OVER window"}
+	plain := &exprCtx{b: b, scope: sc, noAgg: "in an OVER window", bound: bound}
 	// Partition, order and argument expressions that are not columns are
 	// computed by a Calc below.
 	var extras []*Expr
@@ -200,7 +250,7 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 	if !isRank {
 		for _, c := range calls {
 			fn := name(c)
-			call := AggCall{Func: fn, Distinct: c.Quant == ast.QuantDistinct, Filter: -1, Name: fmt.Sprintf("w0$o%d", len(calls2))}
+			call := AggCall{Func: fn, Distinct: c.Quant == ast.QuantDistinct, Filter: -1, Name: fmt.Sprintf("w%d$o%d", wi, len(calls2))}
 			var argTypes []types.Type
 			star := len(c.Args) == 1
 			if star {
@@ -288,6 +338,23 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 			calls2 = append(calls2, call)
 		}
 	}
+	timeOrdered := len(order) == 1 && !order[0].Desc && orderExprs[0].Type.TimeAttr != types.NoTimeAttr
+	// Batch mode sorts the rows of a partition unless a time attribute
+	// orders an insert-only input (then the OVER aggregation of streaming
+	// runs): an updating input (an aggregation's result) leaves its final
+	// rows.
+	sorted := b.batch && (ranking || !timeOrdered || !n.Changelog.IsInsertOnly())
+	if sorted && len(order) == 0 {
+		// No ORDER BY: the rows of a partition are all peers, so the
+		// frame, RANGE by default, is the whole partition (as Calcite's
+		// RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING).
+		// They are sorted by a constant.
+		i, x, err := colOf(&ast.NumberLit{Loc: w.Loc, Kind: ast.IntegerNumber, Text: "0"})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		order, orderExprs = []SortKey{{Col: i, NullsFirst: true}}, []*Expr{x}
+	}
 	// The Calc of the extra expressions.
 	in := n
 	inScope := &scope{cols: append([]scopeCol(nil), sc.cols...)}
@@ -303,17 +370,16 @@ func (b *binder) bindOver(calls []*ast.FuncCall, named []*ast.NamedWindow, n *No
 	}
 	over := map[*ast.FuncCall]int{}
 	var out *Node
-	timeOrdered := len(order) == 1 && !order[0].Desc && orderExprs[0].Type.TimeAttr != types.NoTimeAttr
 	switch {
 	case isRank:
 		// Streaming: a Top-N once a filter limits it (limitRank); the
 		// planner refuses it without one (checkRanks).
 		cols := cloneCols(in.Columns)
-		cols = append(cols, Column{Name: "w0$o0", Type: types.BigInt().NotNullable()})
+		cols = append(cols, Column{Name: fmt.Sprintf("w%d$o0", wi), Type: types.BigInt().NotNullable()})
 		out = b.node(OpRank, cols, in)
 		out.Rank = &RankSpec{Func: name(first), Partition: part, Order: order, Limit: -1, Strategy: TopN, TimeCol: -1, WindowEnd: -1}
 		out.Changelog = UpdatesAndDeletes
-	case b.batch && (ranking || len(order) > 0 && in.Changelog.IsInsertOnly() && !timeOrdered):
+	case sorted:
 		var err error
 		if out, err = b.sortedOver(w, in, part, order, orderExprs, calls2); err != nil {
 			return nil, nil, nil, err

@@ -68,23 +68,45 @@ func (b *binder) bindSelectOver(sel *ast.Select, n *Node, sc *scope) (*Node, err
 		}
 	}
 	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
+	windowed := false
 	for _, it := range sel.Items {
-		if !grouped && it.Expr != nil && b.hasAgg(it.Expr) {
+		if it.Expr == nil {
+			continue
+		}
+		if !grouped && b.hasAgg(it.Expr) {
 			grouped = true
+		}
+		if len(overCalls([]selectItem{{expr: it.Expr}})) > 0 {
+			windowed = true
+		}
+	}
+	if windowed && !grouped {
+		// An aggregate in a named window's PARTITION BY or ORDER BY
+		// makes the block aggregating too.
+		for _, nw := range sel.Windows {
+			for _, p := range nw.Spec.PartitionBy {
+				grouped = grouped || b.hasAgg(p)
+			}
+			for _, o := range nw.Spec.OrderBy {
+				grouped = grouped || b.hasAgg(o.Expr)
+			}
 		}
 	}
 	var out *Node
 	var err error
 	if grouped {
-		for _, it := range sel.Items {
-			if it.Expr == nil {
-				continue
-			}
-			if calls := overCalls([]selectItem{{expr: it.Expr}}); len(calls) > 0 {
-				return nil, errorf(calls[0], "OVER windows in a query with GROUP BY or aggregates are not supported yet; aggregate in a subquery")
+		if sel.Having != nil {
+			if calls := overCalls([]selectItem{{expr: sel.Having}}); len(calls) > 0 {
+				return nil, errorf(calls[0], "OVER windows are not allowed in HAVING: they are computed after it; filter their result in an outer query")
 			}
 		}
-		out, err = b.bindGroupedWithSubqueries(sel, n, sc)
+		if windowed {
+			// The OVER windows run over the aggregation's rows
+			// (bind_over_grouped.go).
+			out, err = b.bindGroupedOver(sel, n, sc)
+		} else {
+			out, err = b.bindGroupedWithSubqueries(sel, n, sc)
+		}
 	} else {
 		out, err = b.bindProjection(sel, n, sc)
 	}
@@ -168,7 +190,7 @@ func (b *binder) bindProjection(sel *ast.Select, n *Node, sc *scope) (*Node, err
 	}
 	ctx := &exprCtx{b: b, scope: sc, noAgg: "here", bound: bound}
 	if calls := overCalls(items); len(calls) > 0 {
-		if n, ctx.scope, ctx.over, err = b.bindOver(calls, sel.Windows, n, sc); err != nil {
+		if n, ctx.scope, ctx.over, err = b.bindOver(calls, sel.Windows, n, sc, nil); err != nil {
 			return nil, err
 		}
 		sc = ctx.scope
