@@ -261,6 +261,35 @@ func TestExactlyOnceAfterFailure(t *testing.T) {
 	}
 }
 
+// commitAll pre-commits what writer w of sink s wrote and commits it, its
+// committables going through their encoding as through a checkpoint.
+func commitAll(t *testing.T, s *file.Sink[int], w connector.SinkWriter[int]) {
+	t.Helper()
+	cs, err := w.(connector.PrecommittingWriter[int]).PrepareCommit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	committer, err := s.CreateCommitter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded []connector.Committable
+	for _, c := range cs {
+		b, err := s.EncodeCommittable(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.DecodeCommittable(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, d)
+	}
+	if err := committer.Commit(decoded); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The rolling policy closes a part file at its size limit; the files it
 // closed are committed with the next checkpoint, in buckets too, and an ID
 // names the files.
@@ -279,26 +308,7 @@ func TestRollingAndBuckets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cs, err := w.(connector.PrecommittingWriter[int]).PrepareCommit()
-	if err != nil {
-		t.Fatal(err)
-	}
-	committer, _ := s.CreateCommitter()
-	var decoded []connector.Committable
-	for _, c := range cs {
-		b, err := s.EncodeCommittable(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := s.DecodeCommittable(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		decoded = append(decoded, d)
-	}
-	if err := committer.Commit(decoded); err != nil {
-		t.Fatal(err)
-	}
+	commitAll(t, s, w)
 	parts := visible(t, dir)
 	// Rows of up to two digits and a newline: a file rolls every two rows
 	// or so, in each of the two buckets.
@@ -347,29 +357,7 @@ func TestOverwrite(t *testing.T) {
 		if err := w.Flush(true); err != nil {
 			t.Fatal(err)
 		}
-		cs, err := w.(connector.PrecommittingWriter[int]).PrepareCommit()
-		if err != nil {
-			t.Fatal(err)
-		}
-		committer, err := s.CreateCommitter()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var decoded []connector.Committable
-		for _, c := range cs {
-			b, err := s.EncodeCommittable(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := s.DecodeCommittable(b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			decoded = append(decoded, d)
-		}
-		if err := committer.Commit(decoded); err != nil {
-			t.Fatal(err)
-		}
+		commitAll(t, s, w)
 	}
 	rows := func() map[string][]string {
 		out := map[string][]string{}

@@ -167,44 +167,35 @@ func (c *Catalog) DropDatabase(name *ast.ObjectName, ifExists, cascade bool) err
 }
 
 // holds reports whether database k has tables, views or functions.
-func (c *Catalog) holds(k [2]string) bool {
-	in := func(p Path) bool { return p.Catalog == k[0] && p.Database == k[1] }
-	for p := range c.tables {
-		if in(p) {
-			return true
-		}
-	}
-	for p := range c.views {
-		if in(p) {
-			return true
-		}
-	}
-	for p := range c.functions {
-		if in(p) {
-			return true
-		}
-	}
-	return false
-}
+func (c *Catalog) holds(k [2]string) bool { return len(c.objectsIn(k)) > 0 }
 
 // dropContents removes database k's tables, views and functions.
 func (c *Catalog) dropContents(k [2]string) {
-	in := func(p Path) bool { return p.Catalog == k[0] && p.Database == k[1] }
-	for p := range c.tables {
-		if in(p) {
-			delete(c.tables, p)
+	for _, p := range c.objectsIn(k) {
+		delete(c.tables, p)
+		delete(c.views, p)
+		delete(c.functions, p)
+	}
+}
+
+// objectsIn lists the paths of database k's tables, views and functions.
+func (c *Catalog) objectsIn(k [2]string) []Path {
+	var ps []Path
+	add := func(p Path) {
+		if p.Catalog == k[0] && p.Database == k[1] {
+			ps = append(ps, p)
 		}
+	}
+	for p := range c.tables {
+		add(p)
 	}
 	for p := range c.views {
-		if in(p) {
-			delete(c.views, p)
-		}
+		add(p)
 	}
 	for p := range c.functions {
-		if in(p) {
-			delete(c.functions, p)
-		}
+		add(p)
 	}
+	return ps
 }
 
 // Current returns the current catalog and database.

@@ -280,20 +280,30 @@ func (p *projector) apply(c *vector.Chunk) (*vector.Chunk, error) {
 	}
 	out := &vector.Chunk{Cols: make([]*vector.Vector, len(p.projects)), Kinds: c.Kinds}
 	for i, ev := range p.projects {
-		v, err := ev.eval(p.ctx, c, true)
+		v, err := evalColumn(ev, p.ctx, c)
 		if err != nil {
 			return nil, err
-		}
-		if err := v.Err(nil); err != nil {
-			return nil, err
-		}
-		if v.IsConst() {
-			v = v.Broadcast(c.Len())
 		}
 		out.Cols[i] = v
 	}
 	out.SetLen(c.Len())
 	return out, nil
+}
+
+// evalColumn evaluates ev over c into a column of its own: row errors
+// become the error, a constant is broadcast.
+func evalColumn(ev evaluator, ctx *functions.Context, c *vector.Chunk) (*vector.Vector, error) {
+	v, err := ev.eval(ctx, c, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Err(nil); err != nil {
+		return nil, err
+	}
+	if v.IsConst() {
+		v = v.Broadcast(c.Len())
+	}
+	return v, nil
 }
 
 // compactUsed materializes c's selection, for the used columns only (all

@@ -239,15 +239,9 @@ func (p *scanPipeline) extend(raw *vector.Chunk) (*vector.Chunk, error) {
 	c := &vector.Chunk{Cols: append([]*vector.Vector(nil), raw.Cols[:p.nPaths]...), Kinds: raw.Kinds}
 	c.SetLen(raw.Len())
 	for _, ev := range p.computed {
-		v, err := ev.eval(p.ctx, c, true)
+		v, err := evalColumn(ev, p.ctx, c)
 		if err != nil {
 			return nil, err
-		}
-		if err := v.Err(nil); err != nil {
-			return nil, err
-		}
-		if v.IsConst() {
-			v = v.Broadcast(c.Len())
 		}
 		c.Cols = append(c.Cols, v)
 	}

@@ -27,6 +27,22 @@ func (a *assignments) Assign(_ int, splits ...connector.Split) {
 }
 func (a *assignments) SignalNoMoreSplits(int) { a.noMore++ }
 
+// oneColumnFiles is the filesystem source of CSV files of one INT column
+// in dir, monitored every interval unless it is empty.
+func oneColumnFiles(t *testing.T, dir, interval string) *fileSource {
+	t.Helper()
+	opts := map[string]string{"path": dir, "format": "csv"}
+	if interval != "" {
+		opts["source.monitor-interval"] = interval
+	}
+	spec := &plan.ScanSpec{Options: opts, Physical: []plan.Column{{Name: "x", Type: types.Int()}}, Paths: [][]int{{0}}, PathTypes: []types.Type{types.Int()}}
+	raw, err := newFileSource(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw.(*fileSource)
+}
+
 // The enumerator of a monitored path hands out the files present at the
 // start, then new ones, each once, as the readers ask; listing at most
 // once per interval. Restored from a checkpoint it hands out only files
@@ -42,13 +58,7 @@ func TestMonitorEnumerator(t *testing.T) {
 	put("a.csv")
 	put("b.csv")
 	put(".hidden")
-	spec := &plan.ScanSpec{Options: map[string]string{"path": dir, "format": "csv", "source.monitor-interval": "30ms"},
-		Physical: []plan.Column{{Name: "x", Type: types.Int()}}, Paths: [][]int{{0}}, PathTypes: []types.Type{types.Int()}}
-	raw, err := newFileSource(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := raw.(*fileSource)
+	src := oneColumnFiles(t, dir, "30ms")
 	if src.Boundedness() != connector.Unbounded {
 		t.Fatal("a monitored path is bounded")
 	}
@@ -126,13 +136,7 @@ func TestFileEnumerator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	spec := &plan.ScanSpec{Options: map[string]string{"path": dir, "format": "csv"},
-		Physical: []plan.Column{{Name: "x", Type: types.Int()}}, Paths: [][]int{{0}}, PathTypes: []types.Type{types.Int()}}
-	raw, err := newFileSource(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := raw.(*fileSource)
+	src := oneColumnFiles(t, dir, "")
 	ctx := &assignments{}
 	e, _ := src.CreateEnumerator(ctx)
 	if err := e.Start(); err != nil {

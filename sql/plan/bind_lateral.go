@@ -136,7 +136,7 @@ func (b *binder) bindLateral(j *ast.Join, l *Node, ls *scope, dt *ast.DerivedTab
 func (b *binder) lateralScalar(at ast.Node, o *outerQuery, rows *subqueryRows) ([]*Expr, error) {
 	m := len(rows.outer)
 	top := rows.node
-	if top.Op != OpCalc || top.Inputs[0].Op != OpAggregate || len(top.Inputs[0].Agg.Keys) != len(rows.keyOuter) {
+	if !rows.plainAggregation() {
 		// Not a plain aggregation (DISTINCT … on top): NULLs where no
 		// row matched.
 		base, err := o.leftJoin(at, rows, top)
@@ -150,16 +150,7 @@ func (b *binder) lateralScalar(at ast.Node, o *outerQuery, rows *subqueryRows) (
 		return values, nil
 	}
 	agg := top.Inputs[0]
-	empty := make([]*Expr, len(agg.Columns))
-	for i, col := range rows.keyOuter {
-		t := o.n.Columns[col].Type
-		t.TimeAttr = types.NoTimeAttr
-		empty[i] = NewCol(col, t)
-	}
-	nk := len(rows.keyOuter)
-	for j, c := range agg.Agg.Calls {
-		empty[nk+j] = emptyAggregate(c)
-	}
+	empty := o.emptyAggregation(rows)
 	projects := append(append([]*Expr(nil), top.Calc.Projects...), boolLit(true))
 	cols := append(cloneCols(top.Columns), Column{Name: "$present", Type: types.Boolean().NotNullable()})
 	r := b.calc(agg, projects, nil, cols)

@@ -265,7 +265,7 @@ func (o *outerQuery) scalar(at ast.Node, q *ast.Query) (*Expr, error) {
 func (o *outerQuery) scalarAggregate(at ast.Node, rows *subqueryRows) (*Expr, error) {
 	m := len(rows.outer)
 	top := rows.node
-	if top.Op != OpCalc || top.Inputs[0].Op != OpAggregate || len(top.Inputs[0].Agg.Keys) != len(rows.keyOuter) {
+	if !rows.plainAggregation() {
 		// Not a plain aggregation (ORDER BY, DISTINCT … on top): no
 		// value for no rows.
 		base, err := o.leftJoin(at, rows, top)
@@ -275,18 +275,7 @@ func (o *outerQuery) scalarAggregate(at ast.Node, rows *subqueryRows) (*Expr, er
 		return o.col(base + m), nil
 	}
 	agg := top.Inputs[0]
-	// The aggregation's columns over no rows, for an outer row: its
-	// correlation values are the row's.
-	empty := make([]*Expr, len(agg.Columns))
-	for i, col := range rows.keyOuter {
-		t := o.n.Columns[col].Type
-		t.TimeAttr = types.NoTimeAttr
-		empty[i] = NewCol(col, t)
-	}
-	nk := len(rows.keyOuter)
-	for j, c := range agg.Agg.Calls {
-		empty[nk+j] = emptyAggregate(c)
-	}
+	empty := o.emptyAggregation(rows)
 	item := top.Calc.Projects[m]
 	emptyItem := item.Substitute(empty)
 	having := top.Calc.Filter
@@ -325,6 +314,30 @@ func (o *outerQuery) scalarAggregate(at ast.Node, rows *subqueryRows) (*Expr, er
 		x = e.call("CASE", absent, whenEmpty, e.call("IS TRUE", o.col(base+m+2)), v)
 	}
 	return x, e.err
+}
+
+// plainAggregation reports a correlated aggregation without GROUP BY
+// that is a Calc over its Aggregate grouped by the correlation columns.
+func (r *subqueryRows) plainAggregation() bool {
+	top := r.node
+	return top.Op == OpCalc && top.Inputs[0].Op == OpAggregate && len(top.Inputs[0].Agg.Keys) == len(r.keyOuter)
+}
+
+// emptyAggregation is the columns of a plain aggregation's Aggregate over
+// no rows, for an outer row: its correlation values are the row's.
+func (o *outerQuery) emptyAggregation(rows *subqueryRows) []*Expr {
+	agg := rows.node.Inputs[0]
+	empty := make([]*Expr, len(agg.Columns))
+	for i, col := range rows.keyOuter {
+		t := o.n.Columns[col].Type
+		t.TimeAttr = types.NoTimeAttr
+		empty[i] = NewCol(col, t)
+	}
+	nk := len(rows.keyOuter)
+	for j, c := range agg.Agg.Calls {
+		empty[nk+j] = emptyAggregate(c)
+	}
+	return empty
 }
 
 // emptyAggregate is an aggregate call's value over no rows: 0 for
