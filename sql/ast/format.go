@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format prints n as canonical single-line SQL. Keywords are upper case,
@@ -123,7 +124,28 @@ func (p *printer) objectName(n *ObjectName) {
 }
 
 func quoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	if utf8.ValidString(s) {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	// Bytes that are not UTF-8 (from E'\xHH') can only be written
+	// escaped.
+	var b strings.Builder
+	b.WriteString("E'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02X`, s[i])
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 func (p *printer) stringLit(s *StringLit) { p.w(quoteString(s.Value)) }
