@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/eddy-streams/eddy/sql/ast"
+	"github.com/eddy-streams/eddy/sql/exec"
 	"github.com/eddy-streams/eddy/sql/plan"
 )
 
@@ -55,6 +56,9 @@ func (s *Session) compilePlan(ctx context.Context, st *ast.CompilePlan) (*Result
 	}
 	p, err := s.planner().PlanInserts(ins)
 	if err != nil {
+		return nil, err
+	}
+	if err := exec.CheckPlan(p.Physical); err != nil {
 		return nil, err
 	}
 	if err := checkCompilable(p.Physical); err != nil {

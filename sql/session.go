@@ -465,6 +465,9 @@ func (s *Session) explain(st *ast.Explain) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := exec.CheckPlan(p.Physical); err != nil {
+		return nil, err
+	}
 	text := p.Explain()
 	for _, d := range st.Details {
 		if d == "JSON_EXECUTION_PLAN" {

@@ -38,8 +38,7 @@ func (b *builder) buildSessionWindow(n *plan.Node, outTypes []types.Type) (*data
 		if n.Window.Kind != plan.Session {
 			return nil, false, nil
 		}
-		return nil, true, fmt.Errorf("the SESSION window table function can only feed a window aggregation (GROUP BY window_start, window_end and its partition keys); " +
-			"it cannot be selected from directly or feed a window Top-N, deduplication or join")
+		return nil, true, errSessionTVFAlone
 	case plan.OpSessionAggregate:
 		s, err := b.buildGroupSession(n, outTypes)
 		return s, true, err
@@ -55,6 +54,74 @@ func (b *builder) buildSessionWindow(n *plan.Node, outTypes []types.Type) (*data
 		return s, true, err
 	}
 	return nil, false, nil
+}
+
+// errSessionTVFAlone refuses SESSION anywhere but under a window
+// aggregation, as Flink.
+var errSessionTVFAlone = fmt.Errorf("the SESSION window table function can only feed a window aggregation (GROUP BY window_start, window_end and its partition keys); " +
+	"it cannot be selected from directly or feed a window Top-N, deduplication or join")
+
+// CheckPlan refuses the plans the builder would: a SESSION window table
+// function that feeds anything but a window aggregation, or one it
+// cannot run. EXPLAIN and COMPILE PLAN call it, so such a plan fails when
+// planned rather than when its job is built.
+func CheckPlan(p *plan.Plan) error {
+	parents := map[*plan.Node][]*plan.Node{}
+	seen := map[*plan.Node]bool{}
+	var nodes []*plan.Node
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		nodes = append(nodes, n)
+		for _, in := range n.Inputs {
+			parents[in] = append(parents[in], n)
+			walk(in)
+		}
+	}
+	for _, s := range p.Sinks {
+		walk(s)
+	}
+	for _, n := range nodes {
+		if n.Op == plan.OpWindowAggregate {
+			if _, err := planSessionTVF(n); err != nil {
+				return err
+			}
+		}
+		if isSessionTVF(n) && !feedsSessionAggregates(n, parents) {
+			return errSessionTVFAlone
+		}
+	}
+	return nil
+}
+
+// feedsSessionAggregates reports whether every consumer of the SESSION
+// function tvf is a window aggregation over it, through an exchange and
+// at most one projection.
+func feedsSessionAggregates(tvf *plan.Node, parents map[*plan.Node][]*plan.Node) bool {
+	exchanges := parents[tvf]
+	if len(exchanges) == 1 && exchanges[0].Op == plan.OpCalc {
+		exchanges = parents[exchanges[0]]
+	}
+	if len(exchanges) == 0 {
+		return false
+	}
+	for _, ex := range exchanges {
+		if ex.Op != plan.OpExchange || len(parents[ex]) == 0 {
+			return false
+		}
+		for _, agg := range parents[ex] {
+			if agg.Op != plan.OpWindowAggregate {
+				return false
+			}
+			if s, err := planSessionTVF(agg); err != nil || s == nil || s.tvf != tvf {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // buildGroupSession builds GROUP BY k, SESSION(ts, gap): the rows come
