@@ -13,8 +13,8 @@ import (
 // sortFunc is ORDER BY on one subtask. Ordered by a rowtime column first
 // (a temporal sort), rows wait until the watermark passes their time and
 // then go out sorted by all keys; late rows are dropped. Ordered by
-// anything else (batch mode), everything goes out at the end of the
-// input.
+// anything else (batch mode), the input's final rows (retractions take
+// rows back) go out at the end of the input.
 type sortFunc struct {
 	spec    *plan.SortSpec
 	timeCol int // -1: sort at the end of the input
@@ -41,11 +41,17 @@ func (f *sortFunc) ProcessElement(r *keyedRow, ctx *datastream.KeyedContext[stri
 		}
 		at = ts.Millis
 	}
+	rows, _ := f.rows.Value()
+	enc := f.codec.encode(r.vals)
 	if isRetract(r.kind) {
+		// Batch mode sorts the final rows of an updating input: a
+		// retraction takes back a row it added before.
+		if i := slices.IndexFunc(rows, func(o overRow) bool { return o.TS == at && o.Row == enc }); i >= 0 {
+			f.rows.Update(slices.Delete(slices.Clone(rows), i, i+1))
+		}
 		return nil
 	}
-	rows, _ := f.rows.Value()
-	f.rows.Update(append(slices.Clone(rows), overRow{TS: at, Row: f.codec.encode(r.vals)}))
+	f.rows.Update(append(slices.Clone(rows), overRow{TS: at, Row: enc}))
 	timers.RegisterEventTimeTimer(at)
 	return nil
 }

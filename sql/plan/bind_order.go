@@ -16,17 +16,21 @@ import (
 //     of the input.
 func (b *binder) bindOrderBy(q *ast.Query, n *Node) (*Node, error) {
 	width := len(n.Columns)
-	// Items that name no output column may read the SELECT's FROM (and
-	// aggregates): the SELECT is bound again with them as extra columns.
+	// Items that name no output column may read the SELECT's FROM (and,
+	// grouped, its aggregates: ORDER BY COUNT(*)): the SELECT is bound
+	// again with them as extra columns, which those items then read.
+	extraCol := map[int]int{} // ORDER BY item → its extra column
 	if sel, ok := q.Body.(*ast.Select); ok && sel.Quant != ast.QuantDistinct {
 		var extra []*ast.SelectItem
+		var items []int
 		probe := &exprCtx{b: b, scope: scopeOf(n, ""), noAgg: "in ORDER BY"}
-		for _, o := range q.OrderBy {
+		for i, o := range q.OrderBy {
 			if _, isNum := o.Expr.(*ast.NumberLit); isNum {
 				continue
 			}
 			if _, err := probe.bind(o.Expr); err != nil {
 				extra = append(extra, &ast.SelectItem{Loc: ast.Loc{Pos: o.Expr.Start()}, Expr: o.Expr})
+				items = append(items, i)
 			}
 		}
 		if len(extra) > 0 {
@@ -34,6 +38,9 @@ func (b *binder) bindOrderBy(q *ast.Query, n *Node) (*Node, error) {
 			sel2.Items = append(append([]*ast.SelectItem(nil), sel.Items...), extra...)
 			if n2, err := b.bindSelect(&sel2); err == nil && len(n2.Columns) == width+len(extra) {
 				n = n2
+				for k, i := range items {
+					extraCol[i] = width + k
+				}
 			}
 		}
 	}
@@ -42,10 +49,15 @@ func (b *binder) bindOrderBy(q *ast.Query, n *Node) (*Node, error) {
 	var extras []*Expr
 	var keys []SortKey
 	var keyTypes []types.Type
-	for _, o := range q.OrderBy {
-		x, err := b.orderExpr(ctx, o.Expr, n)
-		if err != nil {
-			return nil, err
+	for i, o := range q.OrderBy {
+		var x *Expr
+		if c, ok := extraCol[i]; ok {
+			x = NewCol(c, n.Columns[c].Type)
+		} else {
+			var err error
+			if x, err = b.orderExpr(ctx, o.Expr, n); err != nil {
+				return nil, err
+			}
 		}
 		col := -1
 		if x.Kind == ColRef {
@@ -109,11 +121,19 @@ func (b *binder) bindOrderBy(q *ast.Query, n *Node) (*Node, error) {
 			filter = f
 		}
 		out = r
+		if b.batch {
+			// Batch mode emits the kept rows in order, as Flink's
+			// SortLimit.
+			sorted := b.node(OpSort, cloneCols(r.Columns), r)
+			sorted.Sort = &SortSpec{Order: keys}
+			sorted.Changelog = r.Changelog
+			out = sorted
+		}
 		projects := make([]*Expr, width)
 		for i := range projects {
 			projects[i] = NewCol(i, r.Columns[i].Type)
 		}
-		return b.calc(out, projects, filter, cloneCols(r.Columns[:width])), nil
+		return b.calc(out, projects, filter, cloneCols(out.Columns[:width])), nil
 	}
 	if q.Offset != nil {
 		return nil, errorf(q.Offset, "OFFSET with ORDER BY needs a LIMIT")
